@@ -1,0 +1,5 @@
+export * from "./ns";
+export * from "./netns";
+export * from "./link";
+export * from "./addr";
+export * from "./route";

@@ -1,0 +1,44 @@
+import type { Argv } from "../ssh/quote";
+import { ip } from "./ns";
+
+/**
+ * Routes we own carry this protocol number (RTPROT), so read and delete never
+ * touch a route someone else made, even one with the same destination.
+ */
+export const ROUTE_PROTO = "157";
+
+export interface RouteSpec {
+  destination: string;
+  via?: string;
+  device?: string;
+  metric?: number;
+  table?: number | string;
+}
+
+function routeArgs(r: RouteSpec): string[] {
+  return [
+    r.destination,
+    ...(r.via ? ["via", r.via] : []),
+    ...(r.device ? ["dev", r.device] : []),
+    ...(r.metric !== undefined ? ["metric", String(r.metric)] : []),
+    ...(r.table !== undefined ? ["table", String(r.table)] : []),
+    "proto", ROUTE_PROTO,
+  ];
+}
+
+/** `ip [-n NS] route add DEST [via GW] [dev DEV] [metric M] [table T] proto 157` */
+export const routeAdd = (ns: string | undefined, r: RouteSpec): Argv => ip(ns, "route", "add", ...routeArgs(r));
+
+/** `ip [-n NS] route replace ...`: change gateway or device in place. */
+export const routeReplace = (ns: string | undefined, r: RouteSpec): Argv => ip(ns, "route", "replace", ...routeArgs(r));
+
+/** `ip [-n NS] route del DEST [metric M] [table T] proto 157` */
+export const routeDel = (ns: string | undefined, r: RouteSpec): Argv =>
+  ip(ns, "route", "del", r.destination,
+    ...(r.metric !== undefined ? ["metric", String(r.metric)] : []),
+    ...(r.table !== undefined ? ["table", String(r.table)] : []),
+    "proto", ROUTE_PROTO);
+
+/** `ip [-n NS] -json route show table T exact DEST`: every route to DEST, ours or not. */
+export const routeShow = (ns: string | undefined, r: Pick<RouteSpec, "destination" | "table">): Argv =>
+  ip(ns, "-json", "route", "show", "table", String(r.table ?? "main"), "exact", r.destination);

@@ -1,0 +1,71 @@
+import { z } from "zod";
+import { defineResource, run, type WithConnection } from "../resource";
+import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp, linkShow } from "../ip/link";
+import { addrAdd, addrDel } from "../ip/addr";
+import { cidrList, ifName, mtu } from "../validate/net";
+import { Script } from "../ssh/script";
+import { shellJoin } from "../ssh/quote";
+import { orderLike, parseLink } from "../state/link";
+import { OWNER_MARK, ownedLinkProbe } from "../marker";
+
+export interface BridgeInputs extends WithConnection {
+  name: string;
+  addresses: string[];
+  mtu?: number;
+  up: boolean;
+  stp?: boolean;
+}
+
+export interface BridgeOutputs {
+  mac: string;
+}
+
+export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
+  kind: "Bridge",
+  fields: { name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() },
+  replaceOn: ["name"],
+  idOf: (i) => `link/${i.name}`,
+  namesOf: (i) => [`link//${i.name}`],
+
+  async create(c, i) {
+    const s = new Script()
+      .refuseIf(linkExists(undefined, i.name), `link ${i.name} already exists and is not managed by this resource; delete it or choose another name`)
+      .step(linkAddBridge(undefined, i.name, { mtu: i.mtu, stp: i.stp }), linkDel(undefined, i.name))
+      .step(linkSetAlias(undefined, i.name, OWNER_MARK));
+    for (const a of i.addresses) s.step(addrAdd(undefined, i.name, a));
+    if (i.up) s.step(linkSetUp(undefined, i.name));
+    s.raw(shellJoin(linkShow(undefined, i.name)));
+    const live = parseLink(await run(c, s.toString()));
+    return { mac: live?.mac ?? "" };
+  },
+
+  async read(c, state) {
+    const live = parseLink(await run(c, `${shellJoin(linkShow(undefined, state.name))} 2>/dev/null || true`));
+    if (!live || live.alias !== OWNER_MARK || live.kind !== "bridge") return undefined;
+    return {
+      name: live.name,
+      addresses: orderLike(live.addresses, state.addresses),
+      up: live.up,
+      // Report only what the program manages, so unmanaged defaults never show as drift.
+      ...(state.mtu !== undefined ? { mtu: live.mtu } : {}),
+      ...(state.stp !== undefined ? { stp: live.stp } : {}),
+      mac: live.mac,
+    };
+  },
+
+  async update(c, olds, news) {
+    const s = new Script();
+    for (const a of olds.addresses ?? []) if (!news.addresses.includes(a)) s.step(addrDel(undefined, news.name, a));
+    for (const a of news.addresses) if (!(olds.addresses ?? []).includes(a)) s.step(addrAdd(undefined, news.name, a));
+    if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
+    if (news.stp !== undefined && news.stp !== olds.stp) s.step(linkSetBridgeStp(undefined, news.name, news.stp));
+    if (news.up !== olds.up) s.step(linkSetUp(undefined, news.name, news.up));
+    s.raw(shellJoin(linkShow(undefined, news.name)));
+    const live = parseLink(await run(c, s.toString()));
+    return { mac: live?.mac ?? olds.mac };
+  },
+
+  async delete(c, state) {
+    await run(c, `if ${ownedLinkProbe(undefined, state.name)}; then ${shellJoin(linkDel(undefined, state.name))}; fi`);
+  },
+});

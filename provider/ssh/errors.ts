@@ -1,0 +1,48 @@
+/** Errors of the SSH transport. Messages name the host and never carry secrets. */
+
+export class SshDialError extends Error {
+  constructor(readonly target: string, readonly attempts: number, cause: string) {
+    super(`ssh ${target}: could not connect after ${attempts} attempt(s): ${cause}`);
+    this.name = "SshDialError";
+  }
+}
+
+export class SshAuthError extends Error {
+  constructor(readonly target: string, readonly methods: string[]) {
+    super(
+      `ssh ${target}: authentication failed (methods tried: ${methods.join(", ") || "none"}); ` +
+        `check connection.user and connection.privateKey / password / agentSocketPath`,
+    );
+    this.name = "SshAuthError";
+  }
+}
+
+export class SshHostKeyError extends Error {
+  constructor(readonly target: string, readonly expected: string, readonly actual: string) {
+    super(
+      `ssh ${target}: host key mismatch: connection.hostKey pins ${expected} but the host presented ${actual}. ` +
+        `If the host was rebuilt on purpose, update connection.hostKey; otherwise do not connect.`,
+    );
+    this.name = "SshHostKeyError";
+  }
+}
+
+export class SshExecError extends Error {
+  constructor(
+    readonly target: string,
+    readonly command: string,
+    readonly code: number | null,
+    readonly stdout: string,
+    readonly stderr: string,
+  ) {
+    super(
+      `ssh ${target}: command failed (exit ${code ?? "signal"}): ${truncate(command, 400)}\n` +
+        `stderr: ${truncate(stderr.trim(), 2000) || "(empty)"}`,
+    );
+    this.name = "SshExecError";
+  }
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? s.slice(0, n) + "…" : s;
+}

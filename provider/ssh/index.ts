@@ -1,0 +1,6 @@
+export * from "./quote";
+export * from "./errors";
+export * from "./connection";
+export * from "./hostkey";
+export * from "./pool";
+export * from "./batch";

@@ -1,0 +1,213 @@
+import { Client, type ConnectConfig, type ClientChannel } from "ssh2";
+import { type ResolvedConnection, targetOf } from "./connection";
+import { SshAuthError, SshDialError, SshExecError, SshHostKeyError } from "./errors";
+import { fingerprintOf, pinFingerprint } from "./hostkey";
+import { shellQuote } from "./quote";
+
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+  /** Exit status; null when the command died by a signal or the connection dropped. */
+  code: number | null;
+}
+
+/** Per-target counters, so tests and the benchmark can count handshakes and round trips. */
+export interface TargetStats {
+  handshakes: number;
+  execs: number;
+}
+
+/**
+ * OpenSSH allows 10 sessions per connection (MaxSessions); stay below it and queue the rest,
+ * so Pulumi's parallel resources share one connection without "open failed" errors.
+ */
+const MAX_CHANNELS = 8;
+
+/** Commands run under a known PATH (sbin for non-root users) and the C locale (stable output). */
+const PRELUDE = "export PATH=\"$PATH:/usr/local/sbin:/usr/sbin:/sbin\" LC_ALL=C; ";
+
+class Session {
+  private active = 0;
+  private readonly queue: Array<() => void> = [];
+  constructor(readonly client: Client, readonly target: string) {
+    this.setRef(false);
+  }
+
+  /** Keep the process alive only while a command runs: idle pooled sockets must not hold it open. */
+  private setRef(on: boolean): void {
+    const sock = (this.client as unknown as { _sock?: { ref?: () => void; unref?: () => void } })._sock;
+    if (on) sock?.ref?.();
+    else sock?.unref?.();
+  }
+
+  async exec(command: string, stdin?: string): Promise<ExecResult> {
+    if (this.active >= MAX_CHANNELS) await new Promise<void>((r) => this.queue.push(r));
+    this.active++;
+    this.setRef(true);
+    try {
+      return await this.execNow(command, stdin);
+    } finally {
+      this.active--;
+      this.queue.shift()?.();
+      if (this.active === 0 && this.queue.length === 0) this.setRef(false);
+    }
+  }
+
+  private execNow(command: string, stdin?: string): Promise<ExecResult> {
+    return new Promise((resolve, reject) => {
+      this.client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
+        if (err) return reject(new Error(`ssh ${this.target}: could not open a session channel: ${err.message}`));
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        stream.on("data", (d: Buffer) => out.push(d));
+        stream.stderr.on("data", (d: Buffer) => errs.push(d));
+        stream.on("close", (code: number | null) =>
+          resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8"), code: code ?? null }),
+        );
+        stream.end(stdin ?? undefined);
+      });
+    });
+  }
+}
+
+/**
+ * One SSH connection per (host, port, user) per process, reused by every operation.
+ * Dial errors retry with backoff up to `dialErrorLimit`; authentication and host-key
+ * failures do not retry.
+ */
+export class SshPool {
+  private readonly sessions = new Map<string, Promise<Session>>();
+  private readonly counters = new Map<string, TargetStats>();
+
+  /** Run a shell script on the host (through `sudo -n` when `conn.sudo`). One round trip. */
+  async exec(conn: ResolvedConnection, script: string, stdin?: string): Promise<ExecResult> {
+    const session = await this.session(conn);
+    this.stats(conn).execs++;
+    const inner = PRELUDE + script;
+    const command = conn.sudo ? `sudo -n sh -c ${shellQuote(inner)}` : `sh -c ${shellQuote(inner)}`;
+    return session.exec(command, stdin);
+  }
+
+  /** Like `exec`, but a non-zero exit throws an error naming host, command and stderr. */
+  async run(conn: ResolvedConnection, script: string, stdin?: string): Promise<string> {
+    const r = await this.exec(conn, script, stdin);
+    if (r.code !== 0) throw new SshExecError(targetOf(conn), script, r.code, r.stdout, r.stderr);
+    return r.stdout;
+  }
+
+  stats(conn: Pick<ResolvedConnection, "host" | "port" | "user">): TargetStats {
+    const key = targetOf(conn);
+    let s = this.counters.get(key);
+    if (!s) this.counters.set(key, (s = { handshakes: 0, execs: 0 }));
+    return s;
+  }
+
+  /** Close every pooled connection (tests and short-lived tools call this when done). */
+  async closeAll(): Promise<void> {
+    const all = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(all.map(async (p) => (await p.catch(() => undefined))?.client.end()));
+  }
+
+  private session(conn: ResolvedConnection): Promise<Session> {
+    const key = keyOf(conn);
+    let p = this.sessions.get(key);
+    if (!p) {
+      p = this.dial(conn);
+      this.sessions.set(key, p);
+      p.then(
+        (s) => s.client.on("close", () => this.sessions.get(key) === p && this.sessions.delete(key)),
+        () => this.sessions.get(key) === p && this.sessions.delete(key),
+      );
+    }
+    return p;
+  }
+
+  private async dial(conn: ResolvedConnection): Promise<Session> {
+    const target = targetOf(conn);
+    let last: Error = new Error("no attempt made");
+    for (let attempt = 1; attempt <= conn.dialErrorLimit; attempt++) {
+      try {
+        const client = await this.dialOnce(conn);
+        this.stats(conn).handshakes++;
+        return new Session(client, target);
+      } catch (e) {
+        if (e instanceof SshAuthError || e instanceof SshHostKeyError) throw e;
+        last = e as Error;
+        if (attempt < conn.dialErrorLimit) await sleep(Math.min(200 * 2 ** (attempt - 1), 5000));
+      }
+    }
+    throw new SshDialError(target, conn.dialErrorLimit, last.message);
+  }
+
+  private async dialOnce(conn: ResolvedConnection): Promise<Client> {
+    const target = targetOf(conn);
+    const sock = conn.proxy ? await this.forward(conn.proxy, conn.host, conn.port) : undefined;
+    const pin = conn.hostKey ? pinFingerprint(conn.hostKey) : undefined;
+    let mismatch: SshHostKeyError | undefined;
+    const config: ConnectConfig = {
+      host: conn.host,
+      port: conn.port,
+      username: conn.user,
+      password: conn.password,
+      privateKey: conn.privateKey,
+      passphrase: conn.privateKeyPassword,
+      agent: conn.agentSocketPath,
+      tryKeyboard: conn.password !== undefined,
+      readyTimeout: conn.perDialTimeout * 1000,
+      keepaliveInterval: 15000,
+      sock,
+      hostVerifier: (key: Buffer) => {
+        if (!pin) return true;
+        const actual = fingerprintOf(key);
+        if (actual === pin) return true;
+        mismatch = new SshHostKeyError(target, pin, actual);
+        return false;
+      },
+    };
+    return new Promise((resolve, reject) => {
+      const client = new Client();
+      client.once("ready", () => {
+        client.removeAllListeners("error");
+        client.on("error", () => undefined); // later errors surface as a closed channel
+        resolve(client);
+      });
+      client.once("error", (err: Error & { level?: string }) => {
+        client.end();
+        if (mismatch) return reject(mismatch);
+        if (err.level === "client-authentication") return reject(new SshAuthError(target, methodsOf(conn)));
+        reject(err);
+      });
+      client.connect(config);
+    });
+  }
+
+  /** A TCP stream to host:port opened through a jump host (ProxyJump). */
+  private async forward(jump: ResolvedConnection, host: string, port: number): Promise<ClientChannel> {
+    const s = await this.session(jump);
+    return new Promise((resolve, reject) =>
+      s.client.forwardOut("127.0.0.1", 0, host, port, (err, stream) =>
+        err ? reject(new Error(`ssh ${targetOf(jump)}: jump to ${host}:${port} failed: ${err.message}`)) : resolve(stream),
+      ),
+    );
+  }
+}
+
+function keyOf(c: ResolvedConnection): string {
+  return (c.proxy ? keyOf(c.proxy) + " -> " : "") + targetOf(c);
+}
+
+function methodsOf(c: ResolvedConnection): string[] {
+  return [
+    c.privateKey ? "publickey" : "",
+    c.agentSocketPath ? "agent" : "",
+    c.password ? "password, keyboard-interactive" : "",
+  ].filter(Boolean);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+/** The process-wide pool: every resource of a host shares its one connection. */
+export const pool = new SshPool();

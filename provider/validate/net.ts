@@ -1,0 +1,129 @@
+import { isIP } from "node:net";
+import { z } from "zod";
+
+/**
+ * Kernel-facing name and address rules. Each message says what is wrong and
+ * what would be accepted, since it is shown at `pulumi preview`.
+ */
+
+/** Interface names: the kernel's IFNAMSIZ (16 incl. NUL) and dev_valid_name(). */
+export const ifName = z
+  .string()
+  .min(1, "interface name must not be empty")
+  .max(15, "interface name must be at most 15 characters (kernel IFNAMSIZ)")
+  .regex(/^[A-Za-z0-9_.-]+$/, "interface name may contain only letters, digits, '_', '.' and '-'")
+  .refine((s) => s !== "." && s !== "..", "interface name must not be '.' or '..'")
+  .refine((s) => !s.startsWith("-"), "interface name must not start with '-' (it would read as an option)");
+
+/** Namespace names become files in /run/netns: same safe alphabet, no option look-alikes. */
+export const netnsName = z
+  .string()
+  .min(1, "namespace name must not be empty")
+  .max(64, "namespace name must be at most 64 characters")
+  .regex(/^[A-Za-z0-9_.-]+$/, "namespace name may contain only letters, digits, '_', '.' and '-'")
+  .refine((s) => s !== "." && s !== "..", "namespace name must not be '.' or '..'")
+  .refine((s) => !s.startsWith("-"), "namespace name must not start with '-' (it would read as an option)");
+
+export type Family = 4 | 6;
+
+/** Parse "a.b.c.d" or an IPv6 literal; returns its family or 0. */
+export function ipFamily(ip: string): 0 | Family {
+  return isIP(ip) as 0 | Family;
+}
+
+export const ipAddress = z.string().refine((s) => ipFamily(s) !== 0, "must be an IPv4 or IPv6 address, e.g. 172.16.0.1");
+
+/** "addr/prefix" with the prefix in range for the family. */
+export function parseCidr(s: string): { ip: string; prefix: number; family: Family } | undefined {
+  const m = /^([^/\s]+)\/(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const family = ipFamily(m[1]);
+  const prefix = Number(m[2]);
+  if (family === 0) return undefined;
+  if (prefix > (family === 4 ? 32 : 128)) return undefined;
+  return { ip: m[1], prefix, family };
+}
+
+export const cidr = z
+  .string()
+  .refine((s) => parseCidr(s) !== undefined, "must be an address with prefix length, e.g. 172.16.0.2/24 (prefix 0-32 for IPv4, 0-128 for IPv6)");
+
+export const mtu = z
+  .number()
+  .int("mtu must be a whole number")
+  .min(68, "mtu must be at least 68 (the IPv4 minimum)")
+  .max(65535, "mtu must be at most 65535");
+
+/** IPv4 or IPv6 address as a bigint, for subnet arithmetic. */
+export function ipToBigInt(ip: string): bigint {
+  if (ipFamily(ip) === 4) {
+    return ip.split(".").reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
+  }
+  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];
+  const h = head ? head.split(":") : [];
+  const t = tail !== undefined && tail !== "" ? tail.split(":") : [];
+  const expand = (parts: string[]): string[] =>
+    parts.flatMap((p) => (p.includes(".") ? v4ToHextets(p) : [p]));
+  const hs = expand(h);
+  const ts = expand(t);
+  const fill = tail !== undefined ? Array(8 - hs.length - ts.length).fill("0") : [];
+  return [...hs, ...fill, ...ts].reduce((acc, x) => (acc << 16n) | BigInt(parseInt(x || "0", 16)), 0n);
+}
+
+function v4ToHextets(v4: string): string[] {
+  const n = ipToBigInt(v4);
+  return [((n >> 16n) & 0xffffn).toString(16), (n & 0xffffn).toString(16)];
+}
+
+/** Does `ip` fall inside `net` (a CIDR)? Families must match. */
+export function cidrContains(net: string, ip: string): boolean {
+  const c = parseCidr(net);
+  const fam = ipFamily(ip);
+  if (!c || fam !== c.family) return false;
+  const bits = BigInt(fam === 4 ? 32 : 128);
+  const shift = bits - BigInt(c.prefix);
+  return ipToBigInt(c.ip) >> shift === ipToBigInt(ip) >> shift;
+}
+
+/** The network form of a CIDR: host bits cleared (172.16.0.7/24 → 172.16.0.0/24). */
+export function cidrNetwork(s: string): string | undefined {
+  const c = parseCidr(s);
+  if (!c) return undefined;
+  const bits = c.family === 4 ? 32n : 128n;
+  const shift = bits - BigInt(c.prefix);
+  const n = (ipToBigInt(c.ip) >> shift) << shift;
+  return `${bigIntToIp(n, c.family)}/${c.prefix}`;
+}
+
+export function bigIntToIp(n: bigint, family: Family): string {
+  if (family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => ((n >> s) & 0xffn).toString()).join(".");
+  }
+  const parts: string[] = [];
+  for (let s = 112n; s >= 0n; s -= 16n) parts.push(((n >> s) & 0xffffn).toString(16));
+  // Canonical compression of the longest zero run (RFC 5952), as `ip` prints it.
+  let best = -1, bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (parts[i] !== "0") { i++; continue; }
+    let j = i;
+    while (j < 8 && parts[j] === "0") j++;
+    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  if (best < 0) return parts.join(":");
+  return parts.slice(0, best).join(":") + "::" + parts.slice(best + bestLen).join(":");
+}
+
+/** A CIDR in the form `ip` prints it back (IPv6 compressed, lower case), so state compares equal. */
+export function canonicalCidr(s: string): string {
+  const c = parseCidr(s);
+  if (!c) return s;
+  return `${bigIntToIp(ipToBigInt(c.ip), c.family)}/${c.prefix}`;
+}
+
+/** An address list: each a valid CIDR, no duplicates, canonical form. */
+export const cidrList = z
+  .array(cidr)
+  .default([])
+  .transform((l) => l.map(canonicalCidr))
+  .refine((l) => new Set(l).size === l.length, "addresses must not repeat");
