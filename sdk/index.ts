@@ -1,0 +1,7 @@
+export * from "./connection";
+export * from "./netns";
+export * from "./bridge";
+export * from "./veth";
+export * from "./route";
+export * from "./nat";
+export * from "./sysctl";

@@ -1,0 +1,62 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { dynamicProvider } from "./provider";
+import { secretConnection } from "./netns";
+
+const provider = dynamicProvider("natRuleProvider");
+
+export interface NatRuleArgs {
+  /** The host to add the rule on. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** The iptables table. Only "nat". Default "nat". */
+  table?: pulumi.Input<"nat">;
+  /** The chain. Default "POSTROUTING". */
+  chain?: pulumi.Input<string>;
+  /** Match this source network (`-s`), e.g. "172.16.0.0/24". */
+  source?: pulumi.Input<string>;
+  /** Match this destination network (`-d`). */
+  destination?: pulumi.Input<string>;
+  /** Match packets leaving through this interface (`-o`), e.g. "eth0". */
+  outInterface?: pulumi.Input<string>;
+  /** Match packets not leaving through this interface (`! -o`). */
+  notOutInterface?: pulumi.Input<string>;
+  /** The target: MASQUERADE, SNAT (with toSource) or RETURN. */
+  jump: pulumi.Input<"MASQUERADE" | "SNAT" | "RETURN">;
+  /** With SNAT: the source address to rewrite to (`--to-source`). */
+  toSource?: pulumi.Input<string>;
+  /** Add the rule inside this namespace instead of the host's. */
+  namespace?: pulumi.Input<string>;
+  /** The owner comment that marks the rule as this resource's. Default "pulumi-netns:STACK:NAME". */
+  comment?: pulumi.Input<string>;
+}
+
+/**
+ * An iptables NAT rule: `iptables -w -t nat -A POSTROUTING ... -m comment --comment C -j MASQUERADE`.
+ * Every change replaces the rule; delete removes exactly this rule.
+ */
+export class NatRule extends pulumi.dynamic.Resource {
+  public readonly table!: pulumi.Output<string>;
+  public readonly chain!: pulumi.Output<string>;
+  public readonly source!: pulumi.Output<string | undefined>;
+  public readonly destination!: pulumi.Output<string | undefined>;
+  public readonly outInterface!: pulumi.Output<string | undefined>;
+  public readonly notOutInterface!: pulumi.Output<string | undefined>;
+  public readonly jump!: pulumi.Output<string>;
+  public readonly toSource!: pulumi.Output<string | undefined>;
+  public readonly namespace!: pulumi.Output<string | undefined>;
+  public readonly comment!: pulumi.Output<string>;
+
+  constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      connection: args.connection, table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
+      destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
+      jump: args.jump, toSource: args.toSource, namespace: args.namespace,
+      comment: args.comment ?? defaultComment(name),
+    }, secretConnection(opts), "netns", "NatRule");
+  }
+}
+
+/** Unique per stack and resource, in the characters an iptables comment may safely hold. */
+function defaultComment(name: string): string {
+  return `pulumi-netns:${pulumi.getStack()}:${name}`.replace(/[^A-Za-z0-9_.:/@=+-]/g, "_").slice(0, 200);
+}

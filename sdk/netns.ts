@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { dynamicProvider } from "./provider";
+
+const provider = dynamicProvider("netNamespaceProvider");
+
+export interface NetNamespaceArgs {
+  /** The host to create the namespace on. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** The namespace's name, as `ip netns` shows it (a file in /run/netns). Changing it replaces the namespace. */
+  name: pulumi.Input<string>;
+  /** Bring the namespace's `lo` up. Default true. */
+  loopbackUp?: pulumi.Input<boolean>;
+}
+
+/** A named network namespace: `ip netns add NAME`, with `lo` up. */
+export class NetNamespace extends pulumi.dynamic.Resource {
+  /** The namespace's name: pass it to a VethPair or Route so they are created after it. */
+  public readonly name!: pulumi.Output<string>;
+  /** Whether `lo` is up. */
+  public readonly loopbackUp!: pulumi.Output<boolean>;
+
+  constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, { connection: args.connection, name: args.name, loopbackUp: args.loopbackUp ?? true },
+      secretConnection(opts), "netns", "NetNamespace");
+  }
+}
+
+/** The connection (keys, passwords) is kept secret in state. */
+export function secretConnection(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
+}

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { dynamicProvider } from "./provider";
+import { secretConnection } from "./netns";
+
+const provider = dynamicProvider("routeProvider");
+
+export interface RouteArgs {
+  /** The host to add the route on. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** "default" or a network, e.g. "172.16.1.0/24". Changing it replaces the route. */
+  destination: pulumi.Input<string>;
+  /** The gateway, e.g. the other node's LAN IP. Updated in place. */
+  via?: pulumi.Input<string>;
+  /** The output device, e.g. "eth0". Updated in place. */
+  device?: pulumi.Input<string>;
+  /** The namespace to add the route in (a NetNamespace's `name`). Default: the host namespace. */
+  namespace?: pulumi.Input<string>;
+  /** The route's metric. Default: the kernel's. Changing it replaces the route. */
+  metric?: pulumi.Input<number>;
+  /** Routing table number. Default: main (254). Changing it replaces the route. */
+  table?: pulumi.Input<number>;
+}
+
+/**
+ * A route: `ip [-n NS] route add DEST via GW dev DEV proto 157`. The protocol number
+ * marks it as ours: read and delete never touch a route someone else added.
+ */
+export class Route extends pulumi.dynamic.Resource {
+  public readonly destination!: pulumi.Output<string>;
+  public readonly via!: pulumi.Output<string | undefined>;
+  public readonly device!: pulumi.Output<string | undefined>;
+  public readonly namespace!: pulumi.Output<string | undefined>;
+  public readonly metric!: pulumi.Output<number | undefined>;
+  public readonly table!: pulumi.Output<number | undefined>;
+  /** The device the kernel uses for the route. */
+  public readonly actualDevice!: pulumi.Output<string>;
+
+  constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      connection: args.connection, destination: args.destination, via: args.via, device: args.device,
+      namespace: args.namespace, metric: args.metric, table: args.table, actualDevice: undefined,
+    }, secretConnection(opts), "netns", "Route");
+  }
+}

@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { dynamicProvider } from "./provider";
+import { secretConnection } from "./netns";
+
+const provider = dynamicProvider("sysctlProvider");
+
+export interface SysctlArgs {
+  /** The host to set the value on. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** The sysctl key, e.g. "net.ipv4.ip_forward". Changing it replaces the resource. */
+  key: pulumi.Input<string>;
+  /** The value to set, e.g. "1". Updated in place. */
+  value: pulumi.Input<string | number>;
+  /** Set it inside this namespace instead of the host's. */
+  namespace?: pulumi.Input<string>;
+}
+
+/** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */
+export class Sysctl extends pulumi.dynamic.Resource {
+  public readonly key!: pulumi.Output<string>;
+  public readonly value!: pulumi.Output<string>;
+  public readonly namespace!: pulumi.Output<string | undefined>;
+  /** The value before this resource set it. */
+  public readonly previous!: pulumi.Output<string>;
+
+  constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      connection: args.connection, key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
+    }, secretConnection(opts), "netns", "Sysctl");
+  }
+}

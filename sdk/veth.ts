@@ -1,0 +1,56 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { dynamicProvider } from "./provider";
+import { secretConnection } from "./netns";
+
+const provider = dynamicProvider("vethPairProvider");
+
+/** One end of a veth pair. */
+export interface VethEndArgs {
+  /** The interface name of this end (1-15 characters). Changing it replaces the pair. */
+  name: pulumi.Input<string>;
+  /** The namespace this end lives in (a NetNamespace's `name`). Default: the host namespace. Changing it replaces the pair. */
+  namespace?: pulumi.Input<string>;
+  /** Addresses with prefix, e.g. ["172.16.0.2/24"]. Updated in place. Default none. */
+  addresses?: pulumi.Input<pulumi.Input<string>[]>;
+  /** A bridge (in the same namespace as this end) to attach this end to. Updated in place. */
+  bridge?: pulumi.Input<string>;
+}
+
+export interface VethPairArgs extends VethEndArgs {
+  /** The host to create the pair on. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** MTU of both ends. Updated in place. Default: the kernel's (1500). */
+  mtu?: pulumi.Input<number>;
+  /** Bring both ends up. Default true. */
+  up?: pulumi.Input<boolean>;
+  /** The other end. */
+  peer: pulumi.Input<VethEndArgs>;
+}
+
+/**
+ * A veth pair, a virtual cable: `ip link add NAME [netns NS] type veth peer name PEER [netns NS2]`,
+ * with addresses, bridge attachment and links up on each end.
+ */
+export class VethPair extends pulumi.dynamic.Resource {
+  public readonly name!: pulumi.Output<string>;
+  public readonly namespace!: pulumi.Output<string | undefined>;
+  public readonly addresses!: pulumi.Output<string[]>;
+  public readonly bridge!: pulumi.Output<string | undefined>;
+  public readonly mtu!: pulumi.Output<number | undefined>;
+  public readonly up!: pulumi.Output<boolean>;
+  public readonly peer!: pulumi.Output<{ name: string; namespace?: string; addresses: string[]; bridge?: string }>;
+  /** MAC address of this end. */
+  public readonly mac!: pulumi.Output<string>;
+  /** MAC address of the peer end. */
+  public readonly peerMac!: pulumi.Output<string>;
+
+  constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      connection: args.connection, name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
+      mtu: args.mtu, up: args.up ?? true,
+      peer: pulumi.output(args.peer).apply((p) => ({ ...p, addresses: p.addresses ?? [] })),
+      mac: undefined, peerMac: undefined,
+    }, secretConnection(opts), "netns", "VethPair");
+  }
+}
