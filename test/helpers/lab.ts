@@ -1,0 +1,34 @@
+import type { TestFn } from "ava";
+import { labDown, labUp, type Lab, type LabVmInfo } from "../../provider/lab";
+import { pool } from "../../provider/ssh/pool";
+import { connectionSchema, type ResolvedConnection } from "../../provider/ssh/connection";
+
+/**
+ * Bring a lab up before a test file and down after it, even when tests fail.
+ * Each file uses its own lab name and index, so labs never collide.
+ */
+export function useLab(test: TestFn, opts: { name: string; index: number; nodes: number }): () => Lab {
+  let lab: Lab | undefined;
+  test.before(async () => {
+    await labDown(opts.name).catch(() => undefined); // a previous crashed run
+    lab = await labUp(opts);
+  });
+  test.after.always(async () => {
+    await pool.closeAll();
+    await labDown(opts.name);
+  });
+  return () => {
+    if (!lab) throw new Error("lab is not up");
+    return lab;
+  };
+}
+
+/** The resolved connection the providers take, as root with the host key pinned. */
+export function rootConnection(vm: LabVmInfo): ResolvedConnection {
+  return connectionSchema.parse({ host: vm.host, user: "root", privateKey: vm.privateKey, hostKey: vm.hostPublicKey });
+}
+
+/** The same, as the non-root lab user through sudo. */
+export function sudoConnection(vm: LabVmInfo): ResolvedConnection {
+  return connectionSchema.parse({ host: vm.host, user: vm.users.sudo, privateKey: vm.privateKey, hostKey: vm.hostPublicKey, sudo: true });
+}

@@ -1,0 +1,49 @@
+import { vmExec, type LabVmInfo } from "../../provider/lab";
+
+/**
+ * Everything our resources can change on a host, in a comparable form: links,
+ * addresses and routes of the host and of every named namespace, the namespaces,
+ * iptables rules and the sysctls we touch. Read without SSH (nsenter).
+ */
+export interface HostSnapshot {
+  netns: string[];
+  perNamespace: Record<string, { links: string[]; addrs: string[]; routes: string[] }>;
+  iptables: string[];
+  sysctls: Record<string, string>;
+}
+
+async function sh(vm: LabVmInfo, argv: string[]): Promise<string> {
+  return (await vmExec(vm, argv)).stdout;
+}
+
+async function nsView(vm: LabVmInfo, ns?: string) {
+  const ip = (...a: string[]) => (ns ? ["ip", "-n", ns, ...a] : ["ip", ...a]);
+  const links = (JSON.parse(await sh(vm, ip("-json", "link", "show"))) as Array<Record<string, unknown>>).map(
+    (l) => `${l.ifname} mtu=${l.mtu} master=${l.master ?? "-"} alias=${l.ifalias ?? "-"} flags=${(l.flags as string[]).filter((f) => f === "UP").join(",")}`,
+  );
+  const addrs = (JSON.parse(await sh(vm, ip("-json", "addr", "show"))) as Array<{ ifname: string; addr_info: Array<{ local: string; prefixlen: number; scope: string }> }>)
+    .flatMap((l) => l.addr_info.filter((a) => a.scope !== "link").map((a) => `${l.ifname} ${a.local}/${a.prefixlen}`));
+  const routes = (JSON.parse(await sh(vm, ip("-json", "route", "show", "table", "all"))) as Array<Record<string, unknown>>)
+    .filter((r) => r.table !== "local" || !String(r.dst).startsWith("fe80"))
+    .map((r) => `${r.table ?? "main"} ${r.dst} via=${r.gateway ?? "-"} dev=${r.dev ?? "-"} proto=${r.protocol ?? "-"}`);
+  return { links: links.sort(), addrs: addrs.sort(), routes: routes.sort() };
+}
+
+export async function snapshot(vm: LabVmInfo, sysctls = ["net.ipv4.ip_forward"]): Promise<HostSnapshot> {
+  const netns = (JSON.parse((await sh(vm, ["ip", "-json", "netns", "list"])) || "[]") as Array<{ name: string }>).map((n) => n.name).sort();
+  const perNamespace: HostSnapshot["perNamespace"] = { "": await nsView(vm) };
+  for (const n of netns) perNamespace[n] = await nsView(vm, n);
+  const iptables = [
+    ...(await sh(vm, ["iptables", "-w", "-t", "nat", "-S"])).split("\n"),
+    ...(await sh(vm, ["iptables", "-w", "-t", "filter", "-S"])).split("\n"),
+  ].filter(Boolean);
+  const values: Record<string, string> = {};
+  for (const k of sysctls) values[k] = (await sh(vm, ["sysctl", "-n", k])).trim();
+  return { netns, perNamespace, iptables, sysctls: values };
+}
+
+/** Ping from inside a namespace of a VM (lab addresses only); true if any reply came back. */
+export async function pingFrom(vm: LabVmInfo, ns: string | undefined, target: string): Promise<boolean> {
+  const argv = [...(ns ? ["ip", "netns", "exec", ns] : []), "ping", "-c", "2", "-i", "0.2", "-W", "1", target];
+  return (await vmExec(vm, argv, { allowFail: true, timeoutMs: 15_000 })).code === 0;
+}
