@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Client, type ConnectConfig, type ClientChannel } from "ssh2";
 import { type ResolvedConnection, targetOf } from "./connection";
 import { SshAuthError, SshDialError, SshExecError, SshHostKeyError } from "./errors";
@@ -193,8 +194,16 @@ export class SshPool {
   }
 }
 
+/**
+ * Pool key: the target plus a digest of how we authenticate and what we pin, so a
+ * connection made with one key or pin is never reused for another.
+ */
 function keyOf(c: ResolvedConnection): string {
-  return (c.proxy ? keyOf(c.proxy) + " -> " : "") + targetOf(c);
+  const cred = createHash("sha256")
+    .update(JSON.stringify([c.privateKey, c.privateKeyPassword, c.password, c.agentSocketPath, c.hostKey]))
+    .digest("hex")
+    .slice(0, 16);
+  return (c.proxy ? keyOf(c.proxy) + " -> " : "") + `${targetOf(c)}#${cred}`;
 }
 
 function methodsOf(c: ResolvedConnection): string[] {
