@@ -90,7 +90,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
         }
       }
       if (!unknown && failures.length === 0 && def.crossCheck) failures.push(...def.crossCheck(inputs as unknown as I));
-      return { inputs, failures };
+      return { inputs: compact(inputs), failures };
     },
 
     async diff(_id, olds, news) {
@@ -124,20 +124,20 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       const c = conn(inputs);
       const i = inputs as unknown as I;
       const outs = await clean(c, `create ${def.idOf(i)}`, () => def.create(c, i));
-      return { id: idFor(c, i), outs: { ...inputs, ...outs } };
+      return { id: idFor(c, i), outs: compact({ ...inputs, ...outs }) };
     },
 
     async read(id, props) {
       const c = conn(props);
       const live = await def.read(c, props as unknown as I & O);
       if (!live) return { id: "", props: {} };
-      return { id, props: { ...props, ...live } };
+      return { id, props: compact({ ...props, ...live }) };
     },
 
     async update(_id, olds, news) {
       const c = conn(news);
       const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, olds as unknown as I & O, news as unknown as I));
-      return { outs: { ...news, ...outs } };
+      return { outs: compact({ ...news, ...outs }) };
     },
 
     async delete(_id, props) {
@@ -145,6 +145,15 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       await clean(c, `delete ${def.idOf(props as unknown as I)}`, () => def.delete(c, props as unknown as I & O));
     },
   };
+}
+
+/** Drop undefined values (deeply): Pulumi's wire format (protobuf Struct) has no undefined. */
+export function compact<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(compact) as T;
+  if (v && typeof v === "object") {
+    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, compact(x)])) as T;
+  }
+  return v;
 }
 
 /** Structural equality of JSON values; undefined and absent are the same. */

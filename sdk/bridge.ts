@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider } from "./provider";
-import { secretConnection } from "./netns";
+import { dynamicProvider, secretConnection } from "./provider";
 
 const provider = dynamicProvider("bridgeProvider");
 

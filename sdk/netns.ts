@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider } from "./provider";
+import { dynamicProvider, secretConnection } from "./provider";
 
 const provider = dynamicProvider("netNamespaceProvider");
 
@@ -24,9 +24,4 @@ export class NetNamespace extends pulumi.dynamic.Resource {
     super(provider, name, { connection: args.connection, name: args.name, loopbackUp: args.loopbackUp ?? true },
       secretConnection(opts), "netns", "NetNamespace");
   }
-}
-
-/** The connection (keys, passwords) is kept secret in state. */
-export function secretConnection(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
 }

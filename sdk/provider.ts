@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
 
-type Kind = "netNamespaceProvider" | "bridgeProvider" | "vethPairProvider" | "routeProvider" | "natRuleProvider" | "sysctlProvider" | "labVmProvider";
+type Kind = "netNamespaceProvider" | "bridgeProvider" | "vethPairProvider" | "routeProvider" | "natRuleProvider" | "sysctlProvider" | "labVmProvider" | "pingProvider";
 
 /**
  * The dynamic provider Pulumi serializes into state. It holds no code of ours: each
@@ -28,4 +28,9 @@ export function dynamicProvider(kind: Kind): pulumi.dynamic.ResourceProvider {
     update: (id, olds, news) => load().update(id, olds, news),
     delete: (id, props) => load().delete(id, props),
   };
+}
+
+/** The connection (keys, passwords) is kept secret in state. */
+export function secretConnection(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
 }

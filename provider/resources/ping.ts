@@ -1,0 +1,45 @@
+import { z } from "zod";
+import { defineResource, run, type WithConnection } from "../resource";
+import { inNetns } from "../ip/ns";
+import { shellJoin } from "../ssh/quote";
+import { ipAddress, netnsName } from "../validate/net";
+
+export interface PingInputs extends WithConnection {
+  target: string;
+  namespace?: string;
+  count: number;
+  /** Any value: a change re-runs the probe (e.g. the addresses it depends on). */
+  triggers?: unknown;
+}
+
+export interface PingOutputs {
+  reachable: boolean;
+  /** ping's summary lines ("N packets transmitted, M received ..." and rtt). */
+  summary: string;
+}
+
+/** `[ip netns exec NS] ping -c N -W 1 TARGET`: a connectivity probe whose result is an output. */
+export const pingProvider = defineResource<PingInputs, PingOutputs>({
+  kind: "Ping",
+  fields: {
+    target: ipAddress,
+    namespace: netnsName.optional(),
+    count: z.number().int().min(1).max(20, "count must be 1-20").default(3),
+    triggers: z.unknown().optional(),
+  },
+  replaceOn: ["target", "namespace", "count", "triggers"],
+  idOf: (i) => `ping/${i.namespace ?? ""}/${i.target}`,
+  namesOf: () => [],
+  create: (c, i) => probe(c, i),
+  read: async (c, state) => ({ ...(await probe(c, state)) }),
+  update: (c, _o, n) => probe(c, n),
+  delete: async () => undefined,
+});
+
+async function probe(c: WithConnection["connection"], i: PingInputs): Promise<PingOutputs> {
+  const ping = shellJoin(inNetns(i.namespace, ["ping", "-n", "-q", "-c", String(i.count), "-i", "0.2", "-W", "1", i.target]));
+  const out = await run(c, `${ping} 2>&1; echo "rc=$?"`);
+  const reachable = /\nrc=0\s*$/.test("\n" + out);
+  const summary = out.split("\n").filter((l) => /packets transmitted|rtt|ms$/.test(l)).join("; ").trim();
+  return { reachable, summary };
+}

@@ -1,0 +1,100 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "../connection";
+import { Bridge } from "../bridge";
+import { NetNamespace } from "../netns";
+import { VethPair } from "../veth";
+import { Route } from "../route";
+import { NatRule } from "../nat";
+import { Sysctl } from "../sysctl";
+
+/** A namespace ("container") on the node's bridge. */
+export interface NamespaceSpec {
+  /** The namespace's name, e.g. "NS1". */
+  name: string;
+  /** Its address on the bridge subnet, without prefix, e.g. "172.16.0.2". */
+  address: pulumi.Input<string>;
+  /** Host-side veth name. Default "veth<i>0" (i = 1-based position). */
+  hostVeth?: string;
+  /** Namespace-side veth name. Default "veth<i>1". */
+  nsVeth?: string;
+}
+
+/** Another node's subnet and how to reach it. */
+export interface PeerRouteSpec {
+  /** The other node's bridge subnet, e.g. "172.16.1.0/24". */
+  subnet: pulumi.Input<string>;
+  /** The other node's LAN IP. */
+  via: pulumi.Input<string>;
+}
+
+export interface NodeNetworkArgs {
+  /** The node to build on. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** The bridge's name. Default "br0". */
+  bridgeName?: string;
+  /** The bridge subnet, e.g. "172.16.0.0/24"; the bridge takes its first address (.1). */
+  subnet: string;
+  /** The namespaces to attach, each with a veth pair, its address and a default route via the bridge. */
+  namespaces: NamespaceSpec[];
+  /** Routes to other nodes' subnets through the LAN. Default none. */
+  peers?: PeerRouteSpec[];
+  /** The node's LAN interface, for peer routes and NAT. Default "eth0". */
+  lanInterface?: string;
+  /** MASQUERADE the subnet out of the LAN interface. Default true. */
+  masquerade?: boolean;
+  /** Turn on net.ipv4.ip_forward (restored on destroy). Default true. */
+  ipForward?: boolean;
+}
+
+/**
+ * The tutorials' per-node network as one component: a bridge with the subnet's first
+ * address, namespaces on veth pairs with default routes, routes to peer subnets,
+ * NAT and forwarding. Ordering comes from Outputs: each piece takes the names of
+ * what it needs.
+ */
+export class NodeNetwork extends pulumi.ComponentResource {
+  public readonly bridge: Bridge;
+  /** Namespace name → its address. */
+  public readonly namespaceAddresses: pulumi.Output<Record<string, string>>;
+  public readonly bridgeAddress: pulumi.Output<string>;
+  public readonly subnet: pulumi.Output<string>;
+
+  constructor(name: string, args: NodeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("pulumi-netns:index:NodeNetwork", name, {}, opts);
+    const parent = { parent: this };
+    const lan = args.lanInterface ?? "eth0";
+    const [net, prefix] = args.subnet.split("/");
+    const gateway = net.replace(/\d+$/, (d) => String(Number(d) + 1));
+    const connection = args.connection;
+
+    this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`] }, parent);
+    const addresses: Record<string, pulumi.Output<string>> = {};
+    args.namespaces.forEach((spec, k) => {
+      const i = k + 1;
+      const ns = new NetNamespace(`${name}-${spec.name}`, { connection, name: spec.name }, parent);
+      const veth = new VethPair(`${name}-${spec.name}-veth`, {
+        connection,
+        name: spec.hostVeth ?? `veth${i}0`,
+        bridge: this.bridge.name,
+        peer: { name: spec.nsVeth ?? `veth${i}1`, namespace: ns.name, addresses: [pulumi.interpolate`${spec.address}/${prefix}`] },
+      }, parent);
+      new Route(`${name}-${spec.name}-default`, {
+        connection, destination: "default", via: gateway, device: veth.peer.name, namespace: ns.name,
+      }, parent);
+      addresses[spec.name] = pulumi.output(spec.address);
+    });
+    (args.peers ?? []).forEach((peer, k) => {
+      new Route(`${name}-peer-${k + 1}`, { connection, destination: peer.subnet, via: peer.via, device: lan }, parent);
+    });
+    if (args.masquerade ?? true) {
+      new NatRule(`${name}-masquerade`, { connection, source: args.subnet, outInterface: lan, jump: "MASQUERADE" }, parent);
+    }
+    if (args.ipForward ?? true) {
+      new Sysctl(`${name}-ip-forward`, { connection, key: "net.ipv4.ip_forward", value: "1" }, parent);
+    }
+    this.namespaceAddresses = pulumi.all(addresses);
+    this.bridgeAddress = pulumi.output(gateway);
+    this.subnet = pulumi.output(args.subnet);
+    this.registerOutputs({ bridge: this.bridge, namespaceAddresses: this.namespaceAddresses, bridgeAddress: this.bridgeAddress, subnet: this.subnet });
+  }
+}

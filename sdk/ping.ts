@@ -1,0 +1,35 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { dynamicProvider, secretConnection } from "./provider";
+
+const provider = dynamicProvider("pingProvider");
+
+export interface PingArgs {
+  /** The host to ping from. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** The address to ping. */
+  target: pulumi.Input<string>;
+  /** Ping from inside this namespace. Default: the host namespace. */
+  namespace?: pulumi.Input<string>;
+  /** Echo requests to send (1-20). Default 3. */
+  count?: pulumi.Input<number>;
+  /** Any values whose change should re-run the probe, e.g. the addresses it depends on. */
+  triggers?: pulumi.Input<unknown>;
+}
+
+/** A connectivity probe: pings once at create (and at refresh) and records the result. Never fails the update. */
+export class Ping extends pulumi.dynamic.Resource {
+  public readonly target!: pulumi.Output<string>;
+  public readonly namespace!: pulumi.Output<string | undefined>;
+  /** Whether any reply came back. */
+  public readonly reachable!: pulumi.Output<boolean>;
+  /** ping's summary line. */
+  public readonly summary!: pulumi.Output<string>;
+
+  constructor(name: string, args: PingArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      connection: args.connection, target: args.target, namespace: args.namespace, count: args.count ?? 3,
+      triggers: args.triggers, reachable: undefined, summary: undefined,
+    }, secretConnection(opts), "netns", "Ping");
+  }
+}
