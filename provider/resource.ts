@@ -45,8 +45,11 @@ export interface DynamicProvider {
   delete(id: string, props: Props): Promise<void>;
 }
 
-/** Connection fields that say which host: changing them means a different object. */
-const WHERE = ["host", "port", "user", "proxy"] as const;
+/**
+ * Connection fields that say which machine: changing them means a different object.
+ * The login user is not one of them: the same host reached as another user is updated in place.
+ */
+const WHERE = ["host", "port", "proxy"] as const;
 
 export function defineResource<I extends WithConnection, O extends object>(def: ResourceDef<I, O>): DynamicProvider {
   const fieldKeys = Object.keys(def.fields);

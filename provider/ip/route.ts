@@ -8,6 +8,8 @@ import { ip } from "./ns";
 export const ROUTE_PROTO = "157";
 
 export interface RouteSpec {
+  /** 6 for IPv6 routes: `ip route show` lists IPv4 only unless told `-6`. */
+  family?: 4 | 6;
   destination: string;
   via?: string;
   device?: string;
@@ -39,6 +41,6 @@ export const routeDel = (ns: string | undefined, r: RouteSpec): Argv =>
     ...(r.table !== undefined ? ["table", String(r.table)] : []),
     "proto", ROUTE_PROTO);
 
-/** `ip [-n NS] -json route show table T exact DEST`: every route to DEST, ours or not. */
-export const routeShow = (ns: string | undefined, r: Pick<RouteSpec, "destination" | "table">): Argv =>
-  ip(ns, "-json", "route", "show", "table", String(r.table ?? "main"), "exact", r.destination);
+/** `ip [-n NS] [-6] -json route show table T exact DEST`: every route to DEST, ours or not. */
+export const routeShow = (ns: string | undefined, r: Pick<RouteSpec, "destination" | "table" | "family">): Argv =>
+  ip(ns, ...(r.family === 6 || r.destination.includes(":") ? ["-6"] : []), "-json", "route", "show", "table", String(r.table ?? "main"), "exact", r.destination);

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { ROUTE_PROTO, routeAdd, routeDel, routeReplace, routeShow, type RouteSpec } from "../ip/route";
-import { canonicalCidr, cidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr, bigIntToIp, ipToBigInt } from "../validate/net";
+import { canonicalCidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr, bigIntToIp, ipToBigInt } from "../validate/net";
 import { shellJoin, shellQuote } from "../ssh/quote";
 import { PREFIX } from "../ssh/script";
 import { parseRoutes, type RouteState } from "../state/route";
@@ -21,12 +21,11 @@ export interface RouteOutputs {
   actualDevice: string;
 }
 
-const destination = z.union([
-  z.literal("default"),
-  cidr
-    .refine((s) => cidrNetwork(s) === canonicalCidr(s), "destination must be a network address with its host bits zero, e.g. 172.16.1.0/24")
-    .transform(canonicalCidr),
-], { error: "destination must be \"default\" or a network in CIDR form, e.g. 172.16.1.0/24" });
+const destination = z
+  .string({ error: "destination must be \"default\" or a network in CIDR form, e.g. 172.16.1.0/24" })
+  .refine((s) => s === "default" || parseCidr(s) !== undefined, "destination must be \"default\" or a network in CIDR form, e.g. 172.16.1.0/24")
+  .refine((s) => s === "default" || cidrNetwork(s) === canonicalCidr(s), "destination must be a network address with its host bits zero, e.g. 172.16.1.0/24 (not 172.16.1.5/24)")
+  .transform((s) => (s === "default" ? s : canonicalCidr(s)));
 
 const via = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
 
@@ -51,7 +50,8 @@ export const routeProvider = defineResource<RouteInputs, RouteOutputs>({
   },
   replaceOn: ["destination", "namespace", "metric", "table"],
   idOf: (i) => `route/${i.namespace ?? ""}/${i.table ?? "main"}/${i.destination}/${i.metric ?? ""}`,
-  namesOf: (i) => [`route/${i.namespace ?? ""}/${i.table ?? "main"}/${i.destination}/${i.metric ?? ""}`],
+  // The kernel's key: an unset metric is 0 (IPv4) or 1024 (IPv6), an unset table is main (254).
+  namesOf: (i) => [`route/${i.namespace ?? ""}/${i.table ?? 254}/${familyOf(i)}/${i.destination}/${i.metric ?? (familyOf(i) === 6 ? 1024 : 0)}`],
 
   async create(c, i) {
     const spec = specOf(i);
@@ -88,7 +88,13 @@ export const routeProvider = defineResource<RouteInputs, RouteOutputs>({
 });
 
 function specOf(i: RouteInputs): RouteSpec {
-  return { destination: i.destination, via: i.via, device: i.device, metric: i.metric, table: i.table };
+  return { family: familyOf(i), destination: i.destination, via: i.via, device: i.device, metric: i.metric, table: i.table };
+}
+
+/** The route's family, from its destination or else its gateway ("default" via an IPv6 gateway is IPv6). */
+function familyOf(i: Pick<RouteInputs, "destination" | "via">): 4 | 6 {
+  const d = i.destination === "default" ? undefined : parseCidr(i.destination)?.family;
+  return d ?? (i.via && ipFamily(i.via) === 6 ? 6 : 4);
 }
 
 /** Our route among those to the destination: our protocol, and the declared metric if any. */

@@ -1,0 +1,59 @@
+/** Shared fixtures for the unit tests: no SSH, no network, no root. */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A private key's text as the schema wants it (never used to log in: unit tests open no connection). */
+export const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+
+/** A connection input before check (defaults not yet filled). */
+export const conn = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ host: "192.0.2.10", privateKey: PRIVATE_KEY, ...over });
+
+/** The same connection with the schema's defaults filled in, as check returns it. */
+export const resolvedConn = (over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  host: "192.0.2.10",
+  port: 22,
+  user: "root",
+  privateKey: PRIVATE_KEY,
+  dialErrorLimit: 10,
+  perDialTimeout: 15,
+  sudo: false,
+  ...over,
+});
+
+export interface ShResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number | null;
+}
+
+/** Run a script with the local /bin/sh (a POSIX shell, dash on Debian). */
+export function sh(script: string, opts: { cwd?: string; shell?: string } = {}): ShResult {
+  const r = spawnSync(opts.shell ?? "/bin/sh", ["-c", script], { cwd: opts.cwd, timeout: 20_000 });
+  if (r.error) throw r.error;
+  return { stdout: r.stdout, stderr: r.stderr.toString("utf8"), code: r.status };
+}
+
+/** A fresh temporary directory, removed by the returned cleanup. */
+export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), `pulumi-netns-${prefix}-`));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** mulberry32: a small seeded PRNG, so property-style loops are reproducible. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The check half of a provider (structural, so this file does not import the provider core). */
+export interface Checker {
+  check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<{ inputs: Record<string, unknown>; failures: Array<{ property: string; reason: string }> }>;
+}
