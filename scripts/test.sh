@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): sets up everything it needs, then runs the suites.
+#   npm test            unit + integration (real lab) + end-to-end (real engine)
+#   npm test -- unit    unit tests only (no root needed)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+what=${1:-all}
+
+bash scripts/setup.sh
+source scripts/env.sh
+case "$what" in
+  unit) files=(dist/test/unit/) ;;
+  all)
+    [ "$(id -u)" = 0 ] || { echo "integration tests build lab VMs (namespaces, sshd): run as root, or 'npm test -- unit'" >&2; exit 2; }
+    PATH="$(bash scripts/engine.sh):$PATH"
+    files=(dist/test/) ;;
+  *) echo "usage: npm test [-- unit|all]" >&2; exit 2 ;;
+esac
+
+# Whatever happens, no test lab (namespaces, links, sshd) outlives the run. Only the
+# tests' own labs: a demo lab the user brought up is theirs.
+TEST_LABS=(itest itest2 life scen drift ssh e2e)
+cleanup() {
+  [ "$what" = unit ] && return
+  for l in "${TEST_LABS[@]}"; do node dist/provider/lab/cli.js down --name "$l" >/dev/null 2>&1 || true; done
+}
+trap cleanup EXIT
+
+log=$(mktemp)
+set +e
+npx ava --verbose "${files[@]}" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+passed=$(grep -oE '^ *[0-9]+ tests? passed' "$log" | grep -oE '[0-9]+' | tail -1)
+failed=$(grep -oE '^ *[0-9]+ tests? failed' "$log" | grep -oE '[0-9]+' | tail -1)
+known=$(grep -oE '^ *[0-9]+ known failures?' "$log" | grep -oE '[0-9]+' | tail -1)
+rm -f "$log"
+echo "ava: ${passed:-0} passed, $(( ${failed:-0} + 0 )) failed${known:+ ($known known failures)}"
+exit "$rc"
