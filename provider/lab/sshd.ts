@@ -22,6 +22,10 @@ const VM_INIT = [
   "mount -t tmpfs -o mode=0755 tmpfs-netns /run/netns",
   // Own /etc/hosts so the VM's hostname resolves (sudo warns on every call otherwise).
   'mount --bind "$2" /etc/hosts',
+  // Own, empty /root as a real VM has: this machine's root dotfiles (a .bashrc that runs
+  // pyenv init, say) would otherwise run on every SSH command and cost ~100 ms each.
+  'mkdir -p -m 700 "$4"',
+  'mount --bind "$4" /root',
   'hostname "$1"',
   'exec /usr/sbin/sshd -D -e -f "$3"',
 ].join("\n");
@@ -31,6 +35,7 @@ export interface SshdFiles {
   config: string;
   hostKey: string;
   hosts: string;
+  rootHome: string;
   log: string;
   pidFile: string;
 }
@@ -41,6 +46,7 @@ export function sshdFiles(dir: string): SshdFiles {
     config: path.join(dir, "sshd_config"),
     hostKey: path.join(dir, "ssh_host_ed25519_key"),
     hosts: path.join(dir, "hosts"),
+    rootHome: path.join(dir, "root-home"),
     log: path.join(dir, "sshd.log"),
     pidFile: path.join(dir, "sshd.pid"),
   };
@@ -90,7 +96,7 @@ export async function spawnSshd(f: SshdFiles, netns: string, hostname: string): 
     const child = spawn(
       "ip",
       ["netns", "exec", netns, "unshare", "--mount", "--uts", "--propagation", "private",
-        "sh", "-c", VM_INIT, "vm-init", hostname, plainPath(f.hosts), plainPath(f.config)],
+        "sh", "-c", VM_INIT, "vm-init", hostname, plainPath(f.hosts), plainPath(f.config), plainPath(f.rootHome)],
       { detached: true, stdio: ["ignore", log.fd, log.fd] },
     );
     // Swallow spawn errors here: the readiness wait reports a dead sshd with its log.
