@@ -32,9 +32,9 @@ set +e
 npx ava --verbose "${files[@]}" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE '^ *[0-9]+ tests? passed' "$log" | grep -oE '[0-9]+' | tail -1)
-failed=$(grep -oE '^ *[0-9]+ tests? failed' "$log" | grep -oE '[0-9]+' | tail -1)
-known=$(grep -oE '^ *[0-9]+ known failures?' "$log" | grep -oE '[0-9]+' | tail -1)
+passed=$(grep -oE '^ *[0-9]+ tests? passed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+failed=$(grep -oE '^ *[0-9]+ tests? failed' "$log" | grep -oE '[0-9]+' | tail -1 || true)
+known=$(grep -oE '^ *[0-9]+ known failures?' "$log" | grep -oE '[0-9]+' | tail -1 || true)
 rm -f "$log"
 echo "ava: ${passed:-0} passed, $(( ${failed:-0} + 0 )) failed${known:+ ($known known failures)}"
 exit "$rc"
