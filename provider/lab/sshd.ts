@@ -80,7 +80,7 @@ export async function writeSshdFiles(f: SshdFiles, o: { ip: string; hostname: st
     `MaxStartups 100:30:200`,
     `MaxSessions 100`,
     `Subsystem sftp /usr/lib/openssh/sftp-server`,
-    `LogLevel INFO`,
+    `LogLevel VERBOSE`, // logs "Starting session: command" per exec, so round trips can be counted host-side
     ``,
   ].join("\n");
   await fs.writeFile(f.config, config, { mode: 0o644 });
