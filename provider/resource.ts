@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { connectionSchema, targetOf, type ResolvedConnection } from "./ssh/connection";
 import { pool } from "./ssh/pool";
-import { SshExecError } from "./ssh/errors";
+import { SshDialError, SshExecError } from "./ssh/errors";
 import { refusalOf } from "./ssh/script";
 import { containsUnknown } from "./validate/unknown";
 import { toFailures, type CheckFailure } from "./validate/errors";
@@ -145,7 +145,12 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
 
     async delete(_id, props) {
       const c = conn(props);
-      await clean(c, `delete ${def.idOf(props as unknown as I)}`, () => def.delete(c, props as unknown as I & O));
+      try {
+        await clean(c, `delete ${def.idOf(props as unknown as I)}`, () => def.delete(c, props as unknown as I & O));
+      } catch (e) {
+        if (e instanceof SshDialError) throw new Error(`${e.message}\n${GONE_HOST_HELP}`);
+        throw e;
+      }
     },
   };
 }
@@ -158,6 +163,12 @@ export function compact<T>(v: T): T {
   }
   return v;
 }
+
+/** What to do when a host is gone for good: nothing left to delete, but state still lists it. */
+export const GONE_HOST_HELP =
+  "If this host is gone for good, nothing is left to delete: drop the resource from state with " +
+  "`pulumi state delete <URN>` (add --target-dependents for everything on that host), or give the resources " +
+  "`retainOnDelete: true` and run destroy again. If the host is only down, bring it back and retry.";
 
 /** Structural equality of JSON values; undefined and absent are the same. */
 export function equal(a: unknown, b: unknown): boolean {
