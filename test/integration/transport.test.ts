@@ -97,3 +97,37 @@ test.serial("a wrong key fails fast with an auth error that names the methods, n
   t.false(e!.message.includes("PRIVATE KEY"));
   t.true(Date.now() - started < 5000, "auth failures are not retried");
 });
+
+test.serial("a jump host (proxy) reaches the second VM through the first, pinned on both hops", async (t) => {
+  const [a, b] = lab().vms;
+  const p = new SshPool();
+  try {
+    const c = connectionSchema.parse({
+      host: b.host, privateKey: b.privateKey, hostKey: b.hostPublicKey,
+      proxy: { host: a.host, privateKey: a.privateKey, hostKey: a.hostPublicKey },
+    });
+    t.is((await p.run(c, "hostname")).trim(), b.name);
+    // The second hop's TCP connection comes from the jump host's LAN address, not from ours.
+    t.regex(await p.run(c, "echo $SSH_CLIENT"), new RegExp(`^${a.host.replace(/\./g, "\\.")} `));
+  } finally {
+    await p.closeAll();
+  }
+});
+
+test.serial("ssh-agent authentication through agentSocketPath", async (t) => {
+  const vm = lab().vms[0];
+  const dir = (await import("node:fs")).mkdtempSync("/tmp/pnetns-agent-");
+  const sock = `${dir}/agent.sock`;
+  const { execFileSync } = await import("node:child_process");
+  const out = execFileSync("ssh-agent", ["-a", sock, "-s"], { encoding: "utf8" });
+  const pid = /SSH_AGENT_PID=(\d+)/.exec(out)![1];
+  try {
+    execFileSync("ssh-add", [vm.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: "ignore" });
+    const p = new SshPool();
+    t.is((await p.run(connectionSchema.parse({ host: vm.host, agentSocketPath: sock, hostKey: vm.hostPublicKey }), "id -un")).trim(), "root");
+    await p.closeAll();
+  } finally {
+    process.kill(Number(pid));
+    (await import("node:fs")).rmSync(dir, { recursive: true, force: true });
+  }
+});
