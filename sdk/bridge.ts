@@ -32,7 +32,7 @@ export class Bridge extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: args.connection, name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
+      connection: pulumi.secret(args.connection), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
     }, secretConnection(opts), "netns", "Bridge");
   }

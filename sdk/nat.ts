@@ -47,7 +47,7 @@ export class NatRule extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: args.connection, table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
+      connection: pulumi.secret(args.connection), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
       comment: args.comment ?? defaultComment(name),

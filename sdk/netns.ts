@@ -21,7 +21,7 @@ export class NetNamespace extends pulumi.dynamic.Resource {
   public readonly loopbackUp!: pulumi.Output<boolean>;
 
   constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { connection: args.connection, name: args.name, loopbackUp: args.loopbackUp ?? true },
+    super(provider, name, { connection: pulumi.secret(args.connection), name: args.name, loopbackUp: args.loopbackUp ?? true },
       secretConnection(opts), "netns", "NetNamespace");
   }
 }

@@ -28,7 +28,7 @@ export class Ping extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: PingArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: args.connection, target: args.target, namespace: args.namespace, count: args.count ?? 3,
+      connection: pulumi.secret(args.connection), target: args.target, namespace: args.namespace, count: args.count ?? 3,
       triggers: args.triggers, reachable: undefined, summary: undefined,
     }, secretConnection(opts), "netns", "Ping");
   }

@@ -30,7 +30,7 @@ export function dynamicProvider(kind: Kind): pulumi.dynamic.ResourceProvider {
   };
 }
 
-/** The connection (keys, passwords) is kept secret in state. */
+/** The connection (keys, passwords) is kept secret in state, as an input (pulumi.secret at the call site) and as an output. */
 export function secretConnection(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
   return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
 }

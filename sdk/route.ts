@@ -37,7 +37,7 @@ export class Route extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: args.connection, destination: args.destination, via: args.via, device: args.device,
+      connection: pulumi.secret(args.connection), destination: args.destination, via: args.via, device: args.device,
       namespace: args.namespace, metric: args.metric, table: args.table, actualDevice: undefined,
     }, secretConnection(opts), "netns", "Route");
   }

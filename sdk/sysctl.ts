@@ -25,7 +25,7 @@ export class Sysctl extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: args.connection, key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
+      connection: pulumi.secret(args.connection), key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
     }, secretConnection(opts), "netns", "Sysctl");
   }
 }

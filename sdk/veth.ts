@@ -46,7 +46,7 @@ export class VethPair extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: args.connection, name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
+      connection: pulumi.secret(args.connection), name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
       mtu: args.mtu, up: args.up ?? true,
       peer: pulumi.output(args.peer).apply((p) => ({ ...p, addresses: p.addresses ?? [] })),
       mac: undefined, peerMac: undefined,
