@@ -35,7 +35,13 @@ export const labVmProvider: DynamicProvider = {
     if (containsUnknown(news)) return { inputs: news, failures: [] };
     const { __provider: _p, ...rest } = news;
     const r = schema.strict().safeParse(rest);
-    const failures: CheckFailure[] = r.success ? [] : toFailures("LabVm", r.error.issues);
+    const failures: CheckFailure[] = r.success
+      ? []
+      : r.error.issues.flatMap((i) =>
+          i.code === "unrecognized_keys"
+            ? i.keys.map((k) => ({ property: k, reason: `LabVm.${k}: unknown property; expected one of lab, index, vm` }))
+            : toFailures("LabVm", [i]),
+        );
     return { inputs: r.success ? compact(r.data) : news, failures };
   },
   async diff(_id, olds, news) {

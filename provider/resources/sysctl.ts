@@ -23,7 +23,7 @@ export const sysctlProvider = defineResource<SysctlInputs, SysctlOutputs>({
   fields: {
     key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, "key must be a dotted sysctl name such as net.ipv4.ip_forward"),
     value: z
-      .union([z.string(), z.number().transform(String)])
+      .union([z.string(), z.number().transform(String)], { error: "value must be a string or a number, e.g. \"1\"" })
       .pipe(z.string().regex(/^[A-Za-z0-9 \t_.:,/+-]{1,256}$/, "value may contain only letters, digits, spaces and _.:,/+- (at most 256)"))
       .transform(norm),
     namespace: netnsName.optional(),

@@ -42,7 +42,7 @@ const where = (ns?: string) => (ns ? `namespace ${ns}` : "the host namespace");
 
 export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>({
   kind: "VethPair",
-  fields: { ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: z.object(end) },
+  fields: { ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: z.strictObject(end) },
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.name === i.peer.name && i.namespace === i.peer.namespace) {

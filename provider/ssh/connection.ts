@@ -44,7 +44,7 @@ const hostname = z
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}=?$/;
 const PUBKEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 
-const base = z.object({
+const base = z.strictObject({
   host: hostname,
   port: z.number().int("port must be a whole number").min(1, "port must be 1-65535").max(65535, "port must be 1-65535").default(22),
   user: z

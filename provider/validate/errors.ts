@@ -8,8 +8,15 @@ export interface CheckFailure {
 
 /** zod issues → check failures naming the resource's property path. */
 export function toFailures(resource: string, issues: readonly z.core.$ZodIssue[]): CheckFailure[] {
-  return issues.map((i) => {
+  return issues.flatMap((i) => {
+    // A misspelt key is named on its own path, so `hostkey` is not silently dropped unpinned.
+    if (i.code === "unrecognized_keys") {
+      return i.keys.map((k) => {
+        const path = [...i.path.map(String), k].join(".");
+        return { property: path, reason: `${resource}.${path}: unknown property; remove it or fix its spelling (see the documented properties)` };
+      });
+    }
     const path = i.path.map(String).join(".") || "(inputs)";
-    return { property: path, reason: `${resource}.${path}: ${i.message}` };
+    return [{ property: path, reason: `${resource}.${path}: ${i.message}` }];
   });
 }

@@ -13,7 +13,8 @@ export const ifName = z
   .max(15, "interface name must be at most 15 characters (kernel IFNAMSIZ)")
   .regex(/^[A-Za-z0-9_.-]+$/, "interface name may contain only letters, digits, '_', '.' and '-'")
   .refine((s) => s !== "." && s !== "..", "interface name must not be '.' or '..'")
-  .refine((s) => !s.startsWith("-"), "interface name must not start with '-' (it would read as an option)");
+  .refine((s) => !s.startsWith("-"), "interface name must not start with '-' (it would read as an option)")
+  .refine((s) => s !== "all" && s !== "default", "interface name must not be 'all' or 'default' (the kernel reserves them for /proc/sys/net/*/conf)");
 
 /** Namespace names become files in /run/netns: same safe alphabet, no option look-alikes. */
 export const netnsName = z
@@ -28,6 +29,8 @@ export type Family = 4 | 6;
 
 /** Parse "a.b.c.d" or an IPv6 literal; returns its family or 0. */
 export function ipFamily(ip: string): 0 | Family {
+  // Zone IDs (fe80::1%eth0) are valid to isIP but meaningless in routes and addresses here.
+  if (ip.includes("%")) return 0;
   return isIP(ip) as 0 | Family;
 }
 
