@@ -12,6 +12,8 @@ export class Script {
     // On failure, undo in reverse order; the undo steps themselves must not stop on error.
     `trap 'rc=$?; trap - EXIT; if [ "$rc" -ne 0 ]; then set +e; eval "$undo"; fi; exit "$rc"' EXIT`,
     "trap 'exit 129' HUP",
+    // A write to a client that is gone fails with SIGPIPE: exit through the undo, not silently.
+    "trap 'exit 141' PIPE",
     "trap 'exit 143' TERM",
     "trap 'exit 130' INT",
   ];
@@ -32,6 +34,7 @@ export class Script {
   step(argv: Argv, undo?: Argv): this {
     this.lines.push(shellJoin(argv));
     if (undo) this.lines.push(`undo=${shellQuote(shellJoin(undo) + " 2>/dev/null; ")}"$undo"`);
+    if (STEP_DELAY) this.lines.push(`sleep ${STEP_DELAY}`);
     return this;
   }
 
@@ -41,14 +44,18 @@ export class Script {
     return this;
   }
 
-  get empty(): boolean {
-    return this.lines.length === 6;
-  }
-
   toString(): string {
-    return this.lines.join("\n") + "\n";
+    // The last act is a write to the client: if the connection was cut while the steps ran,
+    // it fails (EPIPE/SIGPIPE, or SIGHUP through sudo's pty) and the undo removes what was made.
+    return [...this.lines, "printf '%s\\n' done >&2"].join("\n") + "\n";
   }
 }
+
+/**
+ * Test hook for fault injection: seconds to pause after each step, so a test can cut the
+ * connection in the middle of a create. Never set it outside tests.
+ */
+const STEP_DELAY = /^\d+(\.\d+)?$/.test(process.env.PULUMI_NETNS_TEST_STEP_DELAY ?? "") ? process.env.PULUMI_NETNS_TEST_STEP_DELAY : undefined;
 
 /** Messages our scripts print for refusals start with this, so callers can show them cleanly. */
 export const PREFIX = "pulumi-netns: ";

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import test from "ava";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -71,7 +72,7 @@ test("refuseIf: a probe that fails lets the script go on; the probe's own output
   const r = sh(new Script().refuseIf(["sh", "-c", "echo noise; echo noise >&2; exit 1"], "never shown").step(["touch", a]).toString());
   t.is(r.code, 0);
   t.is(r.stdout.toString(), "");
-  t.is(r.stderr, "");
+  t.is(r.stderr, "done\n", "only the final liveness write");
   t.true(existsSync(a));
 });
 
@@ -120,8 +121,13 @@ test("refusalOf finds the prefixed line among other stderr, or nothing", (t) => 
   t.is(refusalOf(`  ${PREFIX}indented is not ours`), undefined);
 });
 
-test("empty is true only before anything is added", (t) => {
-  t.true(new Script().empty);
-  t.false(new Script().raw("true").empty);
-  t.false(new Script().step(["true"]).empty);
+test("when the final write to the client fails (as on a cut connection), the undo runs", (t) => {
+  const tmp = tempDir("script");
+  t.teardown(tmp.cleanup);
+  const a = join(tmp.dir, "a");
+  const script = new Script().step(["touch", a], ["rm", "-f", a]).toString();
+  // stderr on /dev/full: the last write fails (ENOSPC) as it would with EPIPE on a closed channel.
+  const r = spawnSync("sh", ["-c", `exec 2>"$0"; ${script}`, "/dev/full"], { encoding: "utf8" });
+  t.not(r.status, 0);
+  t.false(existsSync(a), "the undo removed what the steps made");
 });
