@@ -3,3 +3,4 @@ export * from "./netns";
 export * from "./link";
 export * from "./addr";
 export * from "./route";
+export * from "./mac";

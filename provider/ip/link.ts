@@ -1,14 +1,15 @@
 import type { Argv } from "../ssh/quote";
-import { ip } from "./ns";
+import { inNetns, ip } from "./ns";
 
 /**
  * Link primitives, one per kernel operation (cf. netlink's LinkAdd, LinkSetMaster, ...).
  * `ns` is the network namespace the link lives in (undefined: the host's).
  */
 
-/** `ip [-n NS] link add name NAME [mtu M] type bridge [stp_state S]` */
-export function linkAddBridge(ns: string | undefined, name: string, opts: { mtu?: number; stp?: boolean } = {}): Argv {
-  return ip(ns, "link", "add", "name", name, ...mtuArgs(opts.mtu), "type", "bridge", ...(opts.stp === undefined ? [] : ["stp_state", opts.stp ? "1" : "0"]));
+/** `ip [-n NS] link add name NAME [address MAC] [mtu M] type bridge [stp_state S]` */
+export function linkAddBridge(ns: string | undefined, name: string, opts: { mtu?: number; stp?: boolean; address?: string } = {}): Argv {
+  return ip(ns, "link", "add", "name", name, ...addrArgs(opts.address), ...mtuArgs(opts.mtu), "type", "bridge",
+    ...(opts.stp === undefined ? [] : ["stp_state", opts.stp ? "1" : "0"]));
 }
 
 /**
@@ -18,13 +19,13 @@ export function linkAddBridge(ns: string | undefined, name: string, opts: { mtu?
 export function linkAddVeth(
   ns: string | undefined,
   name: string,
-  peer: { name: string; namespace?: string },
-  opts: { mtu?: number; namespace?: string } = {},
+  peer: { name: string; namespace?: string; address?: string },
+  opts: { mtu?: number; namespace?: string; address?: string } = {},
 ): Argv {
   return ip(
     ns,
-    "link", "add", "name", name, ...mtuArgs(opts.mtu), ...(opts.namespace ? ["netns", opts.namespace] : []),
-    "type", "veth", "peer", "name", peer.name, ...mtuArgs(opts.mtu), ...(peer.namespace ? ["netns", peer.namespace] : []),
+    "link", "add", "name", name, ...addrArgs(opts.address), ...mtuArgs(opts.mtu), ...(opts.namespace ? ["netns", opts.namespace] : []),
+    "type", "veth", "peer", "name", peer.name, ...addrArgs(peer.address), ...mtuArgs(opts.mtu), ...(peer.namespace ? ["netns", peer.namespace] : []),
   );
 }
 
@@ -53,11 +54,23 @@ export const linkSetAlias = (ns: string | undefined, name: string, alias: string
 export const linkSetBridgeStp = (ns: string | undefined, name: string, stp: boolean): Argv =>
   ip(ns, "link", "set", "dev", name, "type", "bridge", "stp_state", stp ? "1" : "0");
 
+/**
+ * `[ip netns exec NS] sysctl -q -w net/ipv4/conf/NAME/promote_secondaries=1`: when the primary
+ * IPv4 address goes, promote a secondary instead of flushing all (and the routes through them).
+ * The slash form of the key keeps a '.' in NAME from being read as a separator.
+ */
+export const linkSetPromoteSecondaries = (ns: string | undefined, name: string): Argv =>
+  inNetns(ns, ["sysctl", "-q", "-w", `net/ipv4/conf/${name}/promote_secondaries=1`]);
+
 /** `ip [-n NS] -json -details addr show dev NAME`: the link, its kind, alias, master and addresses. */
 export const linkShow = (ns: string | undefined, name: string): Argv => ip(ns, "-json", "-details", "addr", "show", "dev", name);
 
 /** `ip [-n NS] link show dev NAME`: exit status says whether it exists. */
 export const linkExists = (ns: string | undefined, name: string): Argv => ip(ns, "link", "show", "dev", name);
+
+function addrArgs(mac?: string): string[] {
+  return mac === undefined ? [] : ["address", mac];
+}
 
 function mtuArgs(mtu?: number): string[] {
   return mtu === undefined ? [] : ["mtu", String(mtu)];

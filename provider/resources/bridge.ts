@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp, linkShow } from "../ip/link";
-import { addrAdd, addrDel } from "../ip/addr";
+import { addrAdd, addrChange } from "../ip/addr";
+import { stableMac } from "../ip/mac";
 import { cidrList, ifName, mtu } from "../validate/net";
 import { Script } from "../ssh/script";
 import { shellJoin } from "../ssh/quote";
@@ -30,7 +31,7 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
   async create(c, i) {
     const s = new Script()
       .refuseIf(linkExists(undefined, i.name), `link ${i.name} already exists and is not managed by this resource; delete it or choose another name`)
-      .step(linkAddBridge(undefined, i.name, { mtu: i.mtu, stp: i.stp }), linkDel(undefined, i.name))
+      .step(linkAddBridge(undefined, i.name, { mtu: i.mtu, stp: i.stp, address: stableMac(c.host, "", i.name) }), linkDel(undefined, i.name))
       .step(linkSetAlias(undefined, i.name, OWNER_MARK));
     for (const a of i.addresses) s.step(addrAdd(undefined, i.name, a));
     if (i.up) s.step(linkSetUp(undefined, i.name));
@@ -55,8 +56,7 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
 
   async update(c, olds, news) {
     const s = new Script();
-    for (const a of olds.addresses ?? []) if (!news.addresses.includes(a)) s.step(addrDel(undefined, news.name, a));
-    for (const a of news.addresses) if (!(olds.addresses ?? []).includes(a)) s.step(addrAdd(undefined, news.name, a));
+    addrChange(s, undefined, news.name, olds.addresses ?? [], news.addresses);
     if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
     if (news.stp !== undefined && news.stp !== olds.stp) s.step(linkSetBridgeStp(undefined, news.name, news.stp));
     if (news.up !== olds.up) s.step(linkSetUp(undefined, news.name, news.up));

@@ -28,6 +28,8 @@ export const pingProvider = defineResource<PingInputs, PingOutputs>({
     triggers: z.unknown().optional(),
   },
   replaceOn: ["target", "namespace", "count", "triggers"],
+  // A probe that last found the target unreachable (e.g. at a refresh during an outage) runs again at the next up.
+  replacesOf: (o) => ((o as PingInputs & Partial<PingOutputs>).reachable === false ? ["reachable"] : []),
   idOf: (i) => `ping/${i.namespace ?? ""}/${i.target}`,
   namesOf: () => [],
   create: (c, i) => probe(c, i),

@@ -3,7 +3,8 @@ import { defineResource, run, type WithConnection } from "../resource";
 import {
   linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp, linkShow,
 } from "../ip/link";
-import { addrAdd, addrDel } from "../ip/addr";
+import { addrAdd, addrChange } from "../ip/addr";
+import { stableMac } from "../ip/mac";
 import { netnsExists } from "../ip/netns";
 import { cidrList, ifName, mtu, netnsName } from "../validate/net";
 import { Script } from "../ssh/script";
@@ -67,7 +68,11 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
       if (e.bridge) s.requireThat(linkExists(e.namespace, e.bridge), `bridge ${e.bridge} does not exist in ${where(e.namespace)}; create it first`);
     }
     // Deleting one end of a veth removes both: one undo covers the pair.
-    s.step(linkAddVeth(undefined, i.name, { name: p.name, namespace: p.namespace }, { mtu: i.mtu, namespace: i.namespace }), linkDel(i.namespace, i.name));
+    const mac = (e: VethEnd) => stableMac(c.host, e.namespace ?? "", e.name);
+    s.step(
+      linkAddVeth(undefined, i.name, { name: p.name, namespace: p.namespace, address: mac(p) }, { mtu: i.mtu, namespace: i.namespace, address: mac(i) }),
+      linkDel(i.namespace, i.name),
+    );
     for (const e of [i, p]) {
       s.step(linkSetAlias(e.namespace, e.name, OWNER_MARK));
       for (const a of e.addresses) s.step(addrAdd(e.namespace, e.name, a));
@@ -95,8 +100,7 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
   async update(c, olds, news) {
     const s = new Script();
     for (const [o, n] of [[olds, news], [olds.peer, news.peer]] as const) {
-      for (const a of o.addresses ?? []) if (!n.addresses.includes(a)) s.step(addrDel(n.namespace, n.name, a));
-      for (const a of n.addresses) if (!(o.addresses ?? []).includes(a)) s.step(addrAdd(n.namespace, n.name, a));
+      addrChange(s, n.namespace, n.name, o.addresses ?? [], n.addresses);
       if (o.bridge !== n.bridge) s.step(n.bridge ? linkSetMaster(n.namespace, n.name, n.bridge) : linkSetNoMaster(n.namespace, n.name));
       if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(n.namespace, n.name, news.mtu));
       if (news.up !== olds.up) s.step(linkSetUp(n.namespace, n.name, news.up));
