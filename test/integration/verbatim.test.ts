@@ -4,6 +4,7 @@ import { vmExec } from "../../provider/lab";
 import type { DynamicProvider } from "../../provider/resource";
 import { bridgeProvider, netNamespaceProvider } from "../../provider/resources";
 import { rootConnection, useLab } from "../helpers/lab";
+import { prng } from "../unit/support";
 
 /**
  * Property-based: a name that check accepts reaches the kernel verbatim, as exactly one
@@ -20,18 +21,6 @@ console.log(`verbatim.test: seed ${SEED} (rerun with BAD_INPUT_SEED=${SEED})`);
 const COUNT = 200;
 const BATCH = 25;
 const PWN = `pwn-${SEED}`;
-
-/** mulberry32 */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAFE = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
 /** Shell syntax, quotes, blanks, path and option characters, unicode; and two would-be injections that leave a marker. */
@@ -61,7 +50,7 @@ function generate(rnd: () => number, n: number): string[] {
   return out;
 }
 
-const NAMES = generate(mulberry32(SEED), COUNT);
+const NAMES = generate(prng(SEED), COUNT);
 
 /** What the documented rules accept (validate/net.ts): the oracle check's verdict is compared to. */
 function acceptable(s: string, max: number, kind: Subject["kind"]): boolean {
