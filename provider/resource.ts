@@ -138,6 +138,8 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
     },
 
     async update(_id, olds, news) {
+      // Only how we reach the host changed (a rotated key, a re-pinned host key, sudo): nothing to do on it.
+      if (fieldKeys.every((k) => equal(olds[k], news[k]))) return { outs: compact({ ...olds, ...news }) };
       const c = conn(news);
       const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, olds as unknown as I & O, news as unknown as I));
       return { outs: compact({ ...news, ...outs }) };
@@ -166,9 +168,10 @@ export function compact<T>(v: T): T {
 
 /** What to do when a host is gone for good: nothing left to delete, but state still lists it. */
 export const GONE_HOST_HELP =
-  "If this host is gone for good, nothing is left to delete: drop the resource from state with " +
-  "`pulumi state delete <URN>` (add --target-dependents for everything on that host), or give the resources " +
-  "`retainOnDelete: true` and run destroy again. If the host is only down, bring it back and retry.";
+  "If this host is gone for good, nothing is left to delete on it: remove ALL of its resources from state in one " +
+  "command, `pulumi state delete --target-dependents --yes '<URN>' '<URN>' ...` (list them with `pulumi stack --show-urns`; " +
+  "for a NodeNetwork, its component's URN alone covers its children), then run destroy again. " +
+  "If the host is only down, bring it back and retry.";
 
 /** Structural equality of JSON values; undefined and absent are the same. */
 export function equal(a: unknown, b: unknown): boolean {

@@ -36,11 +36,23 @@ export class SshExecError extends Error {
     readonly stderr: string,
   ) {
     super(
-      `ssh ${target}: command failed (exit ${code ?? "signal"}): ${truncate(command, 400)}\n` +
-        `stderr: ${truncate(stderr.trim(), 2000) || "(empty)"}`,
+      code === null
+        ? `ssh ${target}: the command was cut off (connection lost or the session killed) while running: ${summary(command)}\n` +
+            `Create scripts undo their own steps when cut off; run the update again.`
+        : `ssh ${target}: command failed (exit ${code}): ${summary(command)}\n` +
+            `stderr: ${truncate(stderr.trim(), 2000) || "(empty)"}`,
     );
     this.name = "SshExecError";
   }
+}
+
+/** The script's own steps on one line, without the undo/trap preamble every script carries. */
+function summary(script: string): string {
+  const steps = script
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(set -e|undo=|trap |printf '%s\\n' done)/.test(l));
+  return truncate(steps.join("; "), 400);
 }
 
 function truncate(s: string, n: number): string {
