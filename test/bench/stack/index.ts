@@ -1,0 +1,49 @@
+/**
+ * The benchmark's Pulumi program (project test/bench/stack). Config:
+ *   lab         the bench lab's name (its VMs must be up: scripts/bench.sh brings them up)
+ *   labIndex    optional: the lab's index, checked against the lab's record
+ *   hosts       H, how many of the lab's VMs to build on (0 = an empty program: engine overhead)
+ *   namespaces  N, namespaces per host
+ * Per host (the topology of test/bench/topology.ts, the two-node tutorial at H=2, N=2):
+ * a NodeNetwork: bridge br0, NS1..NSn on veth pairs with default routes, a route to every
+ * other host's subnet, MASQUERADE and ip_forward. No Ping resources.
+ *
+ * The hosts' connections are read from the lab's state files (no network access), so
+ * every SSH connection and command the engine's provider makes is about the network
+ * resources; the lab VMs are not resources of this stack.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { NodeNetwork } from "../../../sdk";
+import { readLab, readVm } from "../../../provider/lab/state";
+
+export = async () => {
+  const config = new pulumi.Config();
+  const lab = config.require("lab");
+  const labIndex = config.getNumber("labIndex");
+  const hosts = config.requireNumber("hosts");
+  const namespaces = config.requireNumber("namespaces");
+
+  const rec = await readLab(lab);
+  if (!rec) throw new Error(`bench stack: lab ${lab} is not up`);
+  if (labIndex !== undefined && rec.index !== labIndex) throw new Error(`bench stack: lab ${lab} has index ${rec.index}, not ${labIndex}`);
+  const vms = await Promise.all(
+    Array.from({ length: hosts }, async (_, k) => {
+      const info = (await readVm(lab, k + 1))?.info;
+      if (!info) throw new Error(`bench stack: lab ${lab} has no VM ${k + 1}`);
+      return info;
+    }),
+  );
+  const privateKey = pulumi.secret(vms[0]?.privateKey ?? "");
+  const subnet = (k: number) => `172.16.${k}.0/24`;
+
+  vms.forEach((vm, k) => {
+    new NodeNetwork(`h${k + 1}`, {
+      connection: { host: vm.host, user: "root", privateKey, hostKey: vm.hostPublicKey },
+      subnet: subnet(k),
+      namespaces: Array.from({ length: namespaces }, (_, j) => ({ name: `NS${j + 1}`, address: `172.16.${k}.${j + 2}` })),
+      peers: vms.flatMap((other, j) => (j === k ? [] : [{ subnet: subnet(j), via: other.lanIp }])),
+    });
+  });
+
+  return { hosts, namespaces, resources: hosts * (1 + 3 * namespaces + Math.max(hosts - 1, 0) + 2) };
+};
