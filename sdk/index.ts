@@ -7,4 +7,5 @@ export * from "./nat";
 export * from "./sysctl";
 export * from "./labvm";
 export * from "./ping";
+export * from "./bridged";
 export * from "./components/nodeNetwork";

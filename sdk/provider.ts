@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
 
-type Kind = "netNamespaceProvider" | "bridgeProvider" | "vethPairProvider" | "routeProvider" | "natRuleProvider" | "sysctlProvider" | "labVmProvider" | "pingProvider";
+type Kind = "netNamespaceProvider" | "bridgeProvider" | "vethPairProvider" | "routeProvider" | "natRuleProvider" | "sysctlProvider" | "labVmProvider" | "pingProvider" | "bridgedNamespaceProvider";
 
 /**
  * The dynamic provider Pulumi serializes into state. It holds no code of ours: each

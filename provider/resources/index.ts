@@ -6,3 +6,4 @@ export * from "./nat";
 export * from "./sysctl";
 export * from "./labvm";
 export * from "./ping";
+export * from "./bridged";

@@ -138,3 +138,34 @@ test.serial("Sysctl: records the previous value, updates in place, restores on d
   await sysctlProvider.delete(s.id, s.outs);
   t.deepEqual(await snapshot(vm(), ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter"]), before);
 });
+
+test.serial("BridgedNamespace: namespace + veth on the bridge + address + default route in one round trip; address and gateway update; delete", async (t) => {
+  const { bridgedNamespaceProvider } = await import("../../provider/resources");
+  const before = await snapshot(vm());
+  const br = await make(bridgeProvider, { connection: conn(), name: "br0", addresses: ["172.16.0.1/24"] });
+  const raw = { connection: conn(), name: "NS1", bridge: "br0", address: "172.16.0.2/24", gateway: "172.16.0.1", hostVeth: "veth10", nsVeth: "veth11" };
+  const b = await make(bridgedNamespaceProvider, raw);
+  t.is((await ipj("-d", "link", "show", "dev", "veth10"))[0].master, "br0");
+  t.is((await ipj("-n", "NS1", "addr", "show", "dev", "veth11"))[0].addr_info.find((a: { family: string }) => a.family === "inet").local, "172.16.0.2");
+  t.true((await ipj("-n", "NS1", "link", "show", "lo"))[0].flags.includes("UP"));
+  const route = (await ipj("-n", "NS1", "route", "show", "default"))[0];
+  t.like(route, { gateway: "172.16.0.1", dev: "veth11", protocol: "157" });
+  t.is((await vmExec(vm(), ["ip", "netns", "exec", "NS1", "ping", "-c", "1", "-W", "1", "172.16.0.1"], { allowFail: true })).code, 0);
+  t.deepEqual((await bridgedNamespaceProvider.read(b.id, b.outs)).props?.gateway, "172.16.0.1");
+
+  const { diff, made } = await change(b, { ...raw, address: "172.16.0.9/24" });
+  t.deepEqual(diff.replaces, []);
+  t.is((await ipj("-n", "NS1", "addr", "show", "dev", "veth11"))[0].addr_info.find((a: { family: string }) => a.family === "inet").local, "172.16.0.9");
+  t.like((await ipj("-n", "NS1", "route", "show", "default"))[0], { gateway: "172.16.0.1" }, "the default route survives the address change");
+  t.deepEqual((await bridgedNamespaceProvider.diff(made.id, made.outs, { ...made.outs, hostVeth: "veth20" })).replaces, ["hostVeth"]);
+
+  // Out of band: the route goes; read reports it.
+  await vmExec(vm(), ["ip", "-n", "NS1", "route", "del", "default"]);
+  t.is((await bridgedNamespaceProvider.read(made.id, made.outs)).props?.gateway, undefined);
+
+  await bridgedNamespaceProvider.delete(made.id, made.outs);
+  await bridgedNamespaceProvider.delete(made.id, made.outs);
+  t.is((await bridgedNamespaceProvider.read(made.id, made.outs)).id, "");
+  await bridgeProvider.delete(br.id, br.outs);
+  t.deepEqual(await snapshot(vm()), before);
+});

@@ -22,6 +22,8 @@ export = async () => {
   const labIndex = config.getNumber("labIndex");
   const hosts = config.requireNumber("hosts");
   const namespaces = config.requireNumber("namespaces");
+  // One BridgedNamespace per namespace instead of NetNamespace + VethPair + Route.
+  const compact = config.getBoolean("compact") ?? false;
 
   const rec = await readLab(lab);
   if (!rec) throw new Error(`bench stack: lab ${lab} is not up`);
@@ -42,8 +44,9 @@ export = async () => {
       subnet: subnet(k),
       namespaces: Array.from({ length: namespaces }, (_, j) => ({ name: `NS${j + 1}`, address: `172.16.${k}.${j + 2}` })),
       peers: vms.flatMap((other, j) => (j === k ? [] : [{ subnet: subnet(j), via: other.lanIp }])),
+      compact,
     });
   });
 
-  return { hosts, namespaces, resources: hosts * (1 + 3 * namespaces + Math.max(hosts - 1, 0) + 2) };
+  return { hosts, namespaces, compact, resources: hosts * (1 + (compact ? 1 : 3) * namespaces + Math.max(hosts - 1, 0) + 2) };
 };

@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./connection";
+import { dynamicProvider, secretConnection } from "./provider";
+
+const provider = dynamicProvider("bridgedNamespaceProvider");
+
+export interface BridgedNamespaceArgs {
+  /** The host to create the namespace on. */
+  connection: pulumi.Input<ConnectionArgs>;
+  /** The namespace's name. Changing it replaces everything. */
+  name: pulumi.Input<string>;
+  /** The bridge (in the host namespace) to plug the namespace into, e.g. a Bridge's `name`. */
+  bridge: pulumi.Input<string>;
+  /** The namespace's address with prefix, e.g. "172.16.0.2/24". Updated in place. */
+  address: pulumi.Input<string>;
+  /** Default route via this address (the bridge's). Updated in place. Default: no default route. */
+  gateway?: pulumi.Input<string>;
+  /** Host-side veth name (1-15 characters). */
+  hostVeth: pulumi.Input<string>;
+  /** Namespace-side veth name (1-15 characters). */
+  nsVeth: pulumi.Input<string>;
+  /** MTU of both veth ends. Default: the kernel's. */
+  mtu?: pulumi.Input<number>;
+}
+
+/**
+ * A namespace plugged into a bridge in one resource and one SSH round trip: `ip netns add`,
+ * `lo` up, a veth pair (host end on the bridge, the other end in the namespace with its
+ * address) and a default route via the gateway. The same kernel objects as NetNamespace +
+ * VethPair + Route; use it when a host has many namespaces.
+ */
+export class BridgedNamespace extends pulumi.dynamic.Resource {
+  public readonly name!: pulumi.Output<string>;
+  public readonly bridge!: pulumi.Output<string>;
+  public readonly address!: pulumi.Output<string>;
+  public readonly gateway!: pulumi.Output<string | undefined>;
+  /** MAC of the namespace's veth end. */
+  public readonly mac!: pulumi.Output<string>;
+  /** MAC of the host's veth end. */
+  public readonly hostMac!: pulumi.Output<string>;
+
+  constructor(name: string, args: BridgedNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
+    super(provider, name, {
+      connection: pulumi.secret(args.connection), name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
+      hostVeth: args.hostVeth, nsVeth: args.nsVeth, mtu: args.mtu, mac: undefined, hostMac: undefined,
+    }, secretConnection(opts), "netns", "BridgedNamespace");
+  }
+}
