@@ -138,9 +138,13 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
     },
 
     async update(_id, olds, news) {
-      // Only how we reach the host changed (a rotated key, a re-pinned host key, sudo): nothing to do on it.
-      if (fieldKeys.every((k) => equal(olds[k], news[k]))) return { outs: compact({ ...olds, ...news }) };
       const c = conn(news);
+      // Only how we reach the host changed (a rotated key, a re-pinned host key, sudo): nothing to do
+      // on it, but prove the new connection works before state trusts it for later deletes and reads.
+      if (fieldKeys.every((k) => equal(olds[k], news[k]))) {
+        await run(c, "true");
+        return { outs: compact({ ...olds, ...news }) };
+      }
       const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, olds as unknown as I & O, news as unknown as I));
       return { outs: compact({ ...news, ...outs }) };
     },

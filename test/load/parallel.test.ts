@@ -1,0 +1,257 @@
+import test, { type ExecutionContext } from "ava";
+import * as fs from "node:fs/promises";
+import * as os from "node:os";
+import * as path from "node:path";
+import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
+import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, type PulumiResult } from "../helpers/pulumi";
+import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+
+/**
+ * Parallel load through the real engine: the bench stack (test/bench/stack) with 2 hosts ×
+ * 25 namespaces on one bridge each (161 resources), brought up and destroyed repeatedly at
+ * the engine's default parallelism and at `--parallel 32`, on this file's own lab "load"
+ * (index 17, LAN 10.250.17.0/24). Each cycle: `up` succeeds; every namespace exists with its
+ * address; a sample of namespaces reaches the other host's namespaces and its LAN IP; the
+ * provider opened one SSH connection per host (counted host-side, from sshd's log); `destroy`
+ * leaves both VMs exactly as before the first `up`. Figures go to dist/test/figures/load.json.
+ *
+ * No timing assertions (the machine is shared): times are recorded, not judged.
+ */
+const LAB = "load";
+const LAB_INDEX = 17;
+const HOSTS = 2;
+const NAMESPACES = 25;
+const STACK = `load-${process.pid}`;
+const PROJECT_DIR = path.join(REPO_ROOT, "test", "bench", "stack");
+/** Cycles in this order, so that a cut for time still leaves at least 2 per setting. */
+const PLAN: Array<"default" | 32> = ["default", 32, "default", 32, "default", 32];
+/** After this much time (from the first up), cycles beyond the first two per setting are not run. */
+const BUDGET_MS = Number(process.env.PULUMI_NETNS_LOAD_BUDGET_MS ?? 6 * 60_000);
+const SAMPLE = [1, 13, 25];
+const FIGURES = path.resolve(__dirname, "..", "figures", "load.json");
+
+/** What the bench program declares: per host bridge, 3 per namespace, peer routes, NAT, ip_forward; plus components and the stack. */
+const NETWORK_RESOURCES = HOSTS * (1 + 3 * NAMESPACES + (HOSTS - 1) + 2);
+const RESOURCES_PER_UP = NETWORK_RESOURCES + HOSTS /* NodeNetwork */ + 1; /* pulumi:pulumi:Stack */
+
+interface Cycle {
+  parallel: "default" | number;
+  upMs: number;
+  destroyMs: number;
+  handshakesPerHost: number[];
+  /** Connections during destroy, for information. */
+  destroyHandshakesPerHost: number[];
+  created: number;
+  deleted: number;
+  ok: boolean;
+}
+
+// ---- The bench project's stack, in its own backend (TestStack is tied to the root project). ----
+
+class BenchProjectStack {
+  readonly history: Array<{ args: string[]; code: number; ms: number }> = [];
+  private constructor(readonly workDir: string, readonly configFile: string, private readonly binDir: string, private readonly passphrase: string) {}
+
+  static async create(binDir: string): Promise<BenchProjectStack> {
+    const workDir = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-netns-load-"));
+    const scratch = path.join(workDir, "project");
+    for (const d of [scratch, path.join(workDir, "state"), path.join(workDir, "home")]) await fs.mkdir(d);
+    // `stack init` writes Pulumi.<stack>.yaml next to Pulumi.yaml: do it in a scratch copy
+    // of the project (same name, same backend) and use that file through --config-file.
+    await fs.copyFile(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
+    const s = new BenchProjectStack(workDir, path.join(scratch, `Pulumi.${STACK}.yaml`), binDir, `load-${process.pid}`);
+    const init = await pulumiCli(["stack", "init", STACK, "--non-interactive"], { ...s.cli(), cwd: scratch });
+    if (init.code !== 0) {
+      await fs.rm(workDir, { recursive: true, force: true });
+      throw new Error(`pulumi stack init failed (exit ${init.code}):\n${init.stdout}\n${init.stderr}`);
+    }
+    return s;
+  }
+
+  private cli() {
+    return { workDir: this.workDir, passphrase: this.passphrase, binDir: this.binDir };
+  }
+
+  /** `pulumi ARGS --stack S --non-interactive --color never --config-file F`, run in test/bench/stack. */
+  async run(args: string[], timeoutMs = 10 * 60_000): Promise<PulumiResult> {
+    const full = [...args, "--stack", STACK, "--non-interactive", "--color", "never", "--config-file", this.configFile];
+    const r = await pulumiCli(full, { ...this.cli(), cwd: PROJECT_DIR, timeoutMs });
+    this.history.push({ args, code: r.code, ms: r.ms });
+    return r;
+  }
+
+  async remove(): Promise<string[]> {
+    const problems: string[] = [];
+    const d = await this.run(["destroy", "--yes"]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }));
+    if (d.code !== 0) problems.push(`destroy exit ${d.code}: ${tail(d.stdout + d.stderr)}`);
+    // `stack rm` takes no --config-file; in the scratch copy it removes that copy's config file.
+    const rm = await pulumiCli(["stack", "rm", STACK, "--yes", "--force", "--non-interactive"], { ...this.cli(), cwd: path.dirname(this.configFile) }).catch(
+      (e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }),
+    );
+    if (rm.code !== 0) problems.push(`stack rm exit ${rm.code}: ${tail(rm.stdout + rm.stderr)}`);
+    await fs.rm(this.workDir, { recursive: true, force: true });
+    return problems;
+  }
+}
+
+// ---- Shared state. ----
+
+let lab: Lab | undefined;
+let stack: BenchProjectStack | undefined;
+let before: HostSnapshot[] = [];
+let firstUpAt = 0;
+const cycles: Cycle[] = [];
+const skipped: Array<{ parallel: "default" | number; reason: string }> = [];
+
+const vms = (): LabVmInfo[] => {
+  if (!lab) throw new Error("the lab is not up (see the before hook)");
+  return lab.vms;
+};
+const st = (): BenchProjectStack => {
+  if (!stack) throw new Error("the stack was not created (see the before hook)");
+  return stack;
+};
+
+function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
+  t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
+  return t.is(r.code, 0, `${what} failed (exit ${r.code}):\n${tail(r.stdout, 60)}\n${tail(r.stderr, 30)}`);
+}
+
+/** Byte offsets of every VM's sshd log, to count what a command did host-side. */
+async function logMarks(): Promise<number[]> {
+  return Promise.all(vms().map(async (vm) => (await fs.stat(sshdLog(vm))).size));
+}
+const sshdLog = (vm: LabVmInfo) => path.join(lab!.stateDir, `vm${vm.vm}`, "sshd.log");
+
+/** "Accepted publickey" lines (one per authenticated SSH connection) each VM's sshd logged since `marks`. */
+async function handshakesSince(marks: number[]): Promise<number[]> {
+  return Promise.all(
+    vms().map(async (vm, k) => {
+      const text = (await fs.readFile(sshdLog(vm))).subarray(marks[k]).toString("utf8");
+      return text.split("\n").filter((l) => l.includes("Accepted publickey")).length;
+    }),
+  );
+}
+
+/** Namespace → its inet addresses (with prefix) on one VM; every namespace listed by `ip netns`. */
+async function namespaceAddresses(vm: LabVmInfo): Promise<Record<string, string[]>> {
+  const list = JSON.parse((await vmExec(vm, ["ip", "-json", "netns", "list"])).stdout || "[]") as Array<{ name: string }>;
+  const out: Record<string, string[]> = {};
+  for (const { name } of list) {
+    const links = JSON.parse((await vmExec(vm, ["ip", "-n", name, "-json", "addr"])).stdout || "[]") as Array<{
+      ifname: string;
+      addr_info: Array<{ family: string; local: string; prefixlen: number }>;
+    }>;
+    out[name] = links.flatMap((l) => l.addr_info.filter((a) => a.family === "inet" && l.ifname !== "lo").map((a) => `${l.ifname} ${a.local}/${a.prefixlen}`));
+  }
+  return out;
+}
+
+function expectedAddresses(host: number): Record<string, string[]> {
+  return Object.fromEntries(Array.from({ length: NAMESPACES }, (_, j) => [`NS${j + 1}`, [`veth${j + 1}1 172.16.${host}.${j + 2}/24`]]));
+}
+
+async function writeFigures(): Promise<void> {
+  await fs.mkdir(path.dirname(FIGURES), { recursive: true });
+  const figures = {
+    hosts: HOSTS,
+    namespacesPerHost: NAMESPACES,
+    resourcesPerUp: RESOURCES_PER_UP,
+    defaultParallel: 8,
+    cycles,
+    skipped,
+    date: new Date().toISOString(),
+    test: "test/load/parallel.test.ts",
+  };
+  await fs.writeFile(FIGURES, JSON.stringify(figures, null, 2) + "\n");
+}
+
+// ---- Setup and teardown. ----
+
+test.before(async (t) => {
+  await fs.access(path.join(REPO_ROOT, "dist", "test", "bench", "stack", "index.js")); // the project's `main`: build first
+  await labDown(LAB).catch(() => undefined); // left over from a crashed run
+  lab = await labUp({ name: LAB, index: LAB_INDEX, nodes: HOSTS });
+  const binDir = await engineBinDir();
+  stack = await BenchProjectStack.create(binDir);
+  for (const [k, v] of [["lab", LAB], ["labIndex", String(LAB_INDEX)], ["hosts", String(HOSTS)], ["namespaces", String(NAMESPACES)]]) {
+    const r = await st().run(["config", "set", k, v]);
+    if (r.code !== 0) throw new Error(`pulumi config set ${k} failed: ${r.stderr}`);
+  }
+  before = await Promise.all(vms().map((vm) => snapshot(vm)));
+  t.log(`stack ${STACK} in ${st().workDir}; lab ${LAB} VMs ${vms().map((v) => v.lanIp).join(", ")}`);
+});
+
+test.after.always(async (t) => {
+  const problems = stack ? await stack.remove() : [];
+  for (const p of problems) t.log(`cleanup: ${p}`);
+  await labDown(LAB);
+  await writeFigures();
+  if (stack) t.log("pulumi commands:\n" + stack.history.map((h) => `  ${(h.ms / 1000).toFixed(1).padStart(6)} s  exit ${h.code}  pulumi ${h.args.join(" ")}`).join("\n"));
+  t.log("cycles:\n" + cycles.map((c) => `  parallel ${c.parallel}: up ${(c.upMs / 1000).toFixed(1)} s, destroy ${(c.destroyMs / 1000).toFixed(1)} s, SSH connections per host ${c.handshakesPerHost.join("/")}`).join("\n"));
+});
+
+// ---- The cycles. ----
+
+PLAN.forEach((parallel, k) => {
+  test.serial(`cycle ${k + 1}: ${HOSTS} hosts × ${NAMESPACES} namespaces at parallel ${parallel}: up, check, destroy to the exact prior state`, async (t) => {
+    const sameSetting = cycles.filter((c) => c.parallel === parallel).length;
+    const elapsed = firstUpAt ? Date.now() - firstUpAt : 0;
+    if (sameSetting >= 2 && elapsed > BUDGET_MS) {
+      const reason = `not run: ${(elapsed / 1000).toFixed(0)} s since the first up exceeds the ${(BUDGET_MS / 1000).toFixed(0)} s budget and parallel ${parallel} already has ${sameSetting} cycles`;
+      skipped.push({ parallel, reason });
+      t.log(reason);
+      t.pass();
+      return;
+    }
+    // A cycle starts from the pristine hosts: a failed previous cycle must not be blamed on this one.
+    const start = await Promise.all(vms().map((vm) => snapshot(vm)));
+    if (!t.deepEqual(start, before, "the hosts are as before the first up")) return;
+
+    const flag = parallel === "default" ? [] : ["--parallel", String(parallel)];
+    const marks = await logMarks();
+    if (!firstUpAt) firstUpAt = Date.now();
+    const up = await st().run(["up", "--yes", ...flag]);
+    const handshakes = await handshakesSince(marks);
+    const cycle: Cycle = { parallel, upMs: up.ms, destroyMs: 0, handshakesPerHost: handshakes, destroyHandshakesPerHost: [], created: resourceSummary(up.stdout).created ?? 0, deleted: 0, ok: false };
+    cycles.push(cycle);
+    try {
+      if (!ok(t, up, `pulumi up ${flag.join(" ")}`)) return;
+      t.is(cycle.created, RESOURCES_PER_UP, `Resources: ${RESOURCES_PER_UP} created`);
+
+      // Every namespace, and nothing else, with its address on its veth end.
+      for (const [h, vm] of vms().entries()) {
+        t.deepEqual(await namespaceAddresses(vm), expectedAddresses(h), `${vm.name}: NS1..NS${NAMESPACES}, each with its address`);
+      }
+
+      const [vm1, vm2] = vms();
+      const pings: Record<string, boolean> = {};
+      for (const j of SAMPLE) {
+        pings[`NS${j}@host1 → NS${j}@host2 (172.16.1.${j + 1})`] = await pingFrom(vm1, `NS${j}`, `172.16.1.${j + 1}`);
+        pings[`NS${j}@host1 → host2's LAN IP (${vm2.lanIp})`] = await pingFrom(vm1, `NS${j}`, vm2.lanIp);
+      }
+      pings[`NS${NAMESPACES}@host2 → NS${NAMESPACES}@host1 (172.16.0.${NAMESPACES + 1})`] = await pingFrom(vm2, `NS${NAMESPACES}`, `172.16.0.${NAMESPACES + 1}`);
+      t.deepEqual(pings, Object.fromEntries(Object.keys(pings).map((p) => [p, true])), "sampled connectivity");
+
+      t.deepEqual(handshakes, vms().map(() => 1), "the provider opened exactly one SSH connection per host during up");
+
+      const dmarks = await logMarks();
+      const destroy = await st().run(["destroy", "--yes"]);
+      cycle.destroyMs = destroy.ms;
+      cycle.destroyHandshakesPerHost = await handshakesSince(dmarks);
+      cycle.deleted = resourceSummary(destroy.stdout).deleted ?? 0;
+      if (!ok(t, destroy, "pulumi destroy")) return;
+      t.is(cycle.deleted, RESOURCES_PER_UP, `Resources: ${RESOURCES_PER_UP} deleted`);
+      const after = await Promise.all(vms().map((vm) => snapshot(vm)));
+      t.deepEqual(after, before, "destroy leaves both hosts exactly as before the first up");
+      cycle.ok = true;
+    } finally {
+      await writeFigures();
+      if (!cycle.ok) {
+        // Leave the next cycle clean hosts: destroy what this one made (best effort).
+        const d = await st().run(["destroy", "--yes"]).catch(() => undefined);
+        if (d && d.code !== 0) t.log(`cleanup destroy failed: ${tail(d.stdout + d.stderr, 20)}`);
+      }
+    }
+  });
+});
