@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { LAB_ROOT, labDown, labStatus, vmExec, type LabVmInfo } from "../../provider/lab";
 import { run } from "../../provider/lab/exec";
-import { diffSteps, engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult } from "../helpers/pulumi";
+import { diffSteps, engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { pingFrom } from "../helpers/snapshot";
 
 /**
@@ -87,10 +87,6 @@ function step(n: number, title: string, body: (t: ExecutionContext) => Promise<v
 }
 
 /** Assert a CLI command succeeded; on failure show its output's tail. Returns whether it did. */
-function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
-  t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
-  return t.is(r.code, 0, `${what} failed (exit ${r.code}):\n${tail(r.stdout, 60)}\n${tail(r.stderr, 30)}`);
-}
 
 async function vms(): Promise<{ vm1: LabVmInfo; vm2: LabVmInfo }> {
   const s = await labStatus(LAB);

@@ -7,7 +7,7 @@ import { run } from "../../provider/lab/exec";
 import { connectionSchema } from "../../provider/ssh/connection";
 import { SshAuthError, SshDialError } from "../../provider/ssh/errors";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { pingFrom, snapshot } from "../helpers/snapshot";
 import { ipForward, isCreateScript, isSshSession, liveObjects, vmProcesses } from "./objects";
 
@@ -88,10 +88,6 @@ async function setConfig(s: TestStack, key: string, value: string | number): Pro
   if (r.code !== 0) throw new Error(`pulumi config set ${key} failed: ${tail(r.stdout + r.stderr)}`);
 }
 
-function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
-  t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
-  return t.is(r.code, 0, `${what} failed (exit ${r.code}):\n${tail(r.stdout, 60)}\n${tail(r.stderr, 30)}`);
-}
 
 interface StateResource {
   urn: string;

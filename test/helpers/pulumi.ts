@@ -9,6 +9,7 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
+import type { ExecutionContext } from "ava";
 
 export interface PulumiResult {
   stdout: string;
@@ -143,6 +144,12 @@ export class TestStack {
     await fs.rm(this.workDir, { recursive: true, force: true });
     return problems;
   }
+}
+
+/** Assert a CLI command succeeded, logging its time; on failure the message carries the output's tail. */
+export function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
+  t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
+  return t.is(r.code, 0, `${what} failed (exit ${r.code}):\n${tail(r.stdout, 60)}\n${tail(r.stderr, 30)}`);
 }
 
 /** The last lines of a command's output, for assertion messages. */

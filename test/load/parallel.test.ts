@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
-import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, type PulumiResult, ok } from "../helpers/pulumi";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
 /**
@@ -112,10 +112,6 @@ const st = (): BenchProjectStack => {
   return stack;
 };
 
-function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
-  t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
-  return t.is(r.code, 0, `${what} failed (exit ${r.code}):\n${tail(r.stdout, 60)}\n${tail(r.stderr, 30)}`);
-}
 
 /** Byte offsets of every VM's sshd log, to count what a command did host-side. */
 async function logMarks(): Promise<number[]> {

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { LAB_ROOT, labDown, labUp, type Lab, type LabVmInfo } from "../../provider/lab";
 import { run } from "../../provider/lab/exec";
-import { engineBinDir, pulumiCli, REPO_ROOT, tail, TestStack, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, pulumiCli, REPO_ROOT, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { snapshot, type HostSnapshot } from "../helpers/snapshot";
 
 /**
@@ -83,10 +83,6 @@ async function setPrivateKey(key: string, what: string): Promise<PulumiResult> {
   return r;
 }
 
-function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
-  t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
-  return t.is(r.code, 0, `${what} failed (exit ${r.code}):\n${tail(r.stdout, 60)}\n${tail(r.stderr, 30)}`);
-}
 
 function step(n: number, title: string, body: (t: ExecutionContext) => Promise<void>) {
   test.serial(`${n}. ${title}`, async (t) => {

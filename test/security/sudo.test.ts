@@ -4,7 +4,7 @@ import * as net from "node:net";
 import * as path from "node:path";
 import { labDown, labStatus, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { run } from "../../provider/lab/exec";
-import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
 /**
@@ -53,10 +53,6 @@ const st = (): TestStack => {
   return stack;
 };
 
-function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
-  t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
-  return t.is(r.code, 0, `${what} failed (exit ${r.code}):\n${tail(r.stdout, 60)}\n${tail(r.stderr, 30)}`);
-}
 
 function step(n: number, title: string, body: (t: ExecutionContext) => Promise<void>) {
   test.serial(`${n}. ${title}`, async (t) => {
