@@ -21,8 +21,9 @@ export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicP
  * resource's diff show an update (the core migrates state to the current text): keep it stable.
  */
 export function providerText(kind: Kind): string {
-  return `exports.handler=()=>{try{return require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind}}` +
-    `catch(e){e.message+=" (pulumi-netns is loaded from the project folder "+process.cwd()+": npm install pulumi-netns there)";throw e}};`;
+  // ~110 bytes, stored twice per resource (inputs and outputs). When the package is missing, Node's
+  // own error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
+  return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};`;
 }
 
 /**
