@@ -4,3 +4,15 @@ export * as ip from "./ip";
 export * from "./resources";
 export { defineResource, type DynamicProvider } from "./resource";
 export { UNKNOWN } from "./validate/unknown";
+
+import type { DynamicProvider as LazyProvider } from "./resource";
+/**
+ * LabVm's provider, loaded on first use: a dynamic-provider process serving only network
+ * resources never loads the lab. It stays on this entry point because every LabVm's
+ * `__provider` text (including state written by earlier releases) looks it up here.
+ */
+export declare const labVmProvider: LazyProvider;
+Object.defineProperty(exports, "labVmProvider", {
+  enumerable: true,
+  get: (): LazyProvider => (require("./resources/labvm") as typeof import("./resources/labvm")).labVmProvider,
+});

@@ -114,7 +114,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
         }
       }
       if (def.replacesOf && !containsUnknown(news)) replaces.push(...def.replacesOf(olds as unknown as I, news as unknown as I));
-      changes ||= replaces.length > 0;
+      changes ||= replaces.length > 0 || providerTextChanged(olds, news);
       let deleteBeforeReplace = false;
       if (replaces.length > 0 && !replaces.includes("connection") && !containsUnknown(news)) {
         const before = new Set(def.namesOf(olds as unknown as I));
@@ -159,6 +159,14 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       }
     },
   };
+}
+
+/**
+ * State written with another `__provider` text (earlier releases stored a serialized closure with
+ * an absolute path) is updated in place, so the next delete or read runs the current, path-free text.
+ */
+export function providerTextChanged(olds: Props, news: Props): boolean {
+  return typeof olds.__provider === "string" && typeof news.__provider === "string" && olds.__provider !== news.__provider;
 }
 
 /** Drop undefined values (deeply): Pulumi's wire format (protobuf Struct) has no undefined. */

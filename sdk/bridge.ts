@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
-
-const provider = dynamicProvider("bridgeProvider");
+import { DynamicResource, secretConnection } from "./provider";
 
 export interface BridgeArgs {
   /** The host to create the bridge on. */
@@ -20,7 +18,7 @@ export interface BridgeArgs {
 }
 
 /** A Linux bridge in the host namespace: `ip link add name NAME type bridge`. */
-export class Bridge extends pulumi.dynamic.Resource {
+export class Bridge extends DynamicResource {
   /** The bridge's name: pass it to a VethPair's `bridge` so the pair is created after it. */
   public readonly name!: pulumi.Output<string>;
   public readonly addresses!: pulumi.Output<string[]>;
@@ -31,9 +29,9 @@ export class Bridge extends pulumi.dynamic.Resource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("bridgeProvider", name, {
       connection: pulumi.secret(args.connection), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
-    }, secretConnection(opts), "netns", "Bridge");
+    }, secretConnection(opts), "Bridge");
   }
 }

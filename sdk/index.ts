@@ -5,7 +5,6 @@ export * from "./veth";
 export * from "./route";
 export * from "./nat";
 export * from "./sysctl";
-export * from "./labvm";
 export * from "./ping";
 export * from "./bridged";
 export * from "./components/nodeNetwork";

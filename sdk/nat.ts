@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
-
-const provider = dynamicProvider("natRuleProvider");
+import { DynamicResource, secretConnection } from "./provider";
 
 export interface NatRuleArgs {
   /** The host to add the rule on. */
@@ -33,7 +31,7 @@ export interface NatRuleArgs {
  * An iptables NAT rule: `iptables -w -t nat -A POSTROUTING ... -m comment --comment C -j MASQUERADE`.
  * Every change replaces the rule; delete removes exactly this rule.
  */
-export class NatRule extends pulumi.dynamic.Resource {
+export class NatRule extends DynamicResource {
   public readonly table!: pulumi.Output<string>;
   public readonly chain!: pulumi.Output<string>;
   public readonly source!: pulumi.Output<string | undefined>;
@@ -46,12 +44,12 @@ export class NatRule extends pulumi.dynamic.Resource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("natRuleProvider", name, {
       connection: pulumi.secret(args.connection), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
       comment: args.comment ?? defaultComment(name),
-    }, secretConnection(opts), "netns", "NatRule");
+    }, secretConnection(opts), "NatRule");
   }
 }
 

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
-
-const provider = dynamicProvider("netNamespaceProvider");
+import { DynamicResource, secretConnection } from "./provider";
 
 export interface NetNamespaceArgs {
   /** The host to create the namespace on. */
@@ -14,14 +12,14 @@ export interface NetNamespaceArgs {
 }
 
 /** A named network namespace: `ip netns add NAME`, with `lo` up. */
-export class NetNamespace extends pulumi.dynamic.Resource {
+export class NetNamespace extends DynamicResource {
   /** The namespace's name: pass it to a VethPair or Route so they are created after it. */
   public readonly name!: pulumi.Output<string>;
   /** Whether `lo` is up. */
   public readonly loopbackUp!: pulumi.Output<boolean>;
 
   constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { connection: pulumi.secret(args.connection), name: args.name, loopbackUp: args.loopbackUp ?? true },
-      secretConnection(opts), "netns", "NetNamespace");
+    super("netNamespaceProvider", name, { connection: pulumi.secret(args.connection), name: args.name, loopbackUp: args.loopbackUp ?? true },
+      secretConnection(opts), "NetNamespace");
   }
 }

@@ -1,33 +1,40 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
+import type { DynamicProvider } from "../provider";
 
-type Kind = "netNamespaceProvider" | "bridgeProvider" | "vethPairProvider" | "routeProvider" | "natRuleProvider" | "sysctlProvider" | "labVmProvider" | "pingProvider" | "bridgedNamespaceProvider";
+/** The core's dynamic providers, by export name (derived from the core, not listed by hand). */
+export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicProvider ? K : never }[keyof typeof core];
 
 /**
- * The dynamic provider Pulumi serializes into state. It holds no code of ours: each
- * method loads the engine-independent core at run time, from the path it had when
- * the program ran, or else from the installed package. The serialized text stays
- * tiny and every resource in a provider process shares one module, so one SSH pool.
+ * The `__provider` text Pulumi stores with every resource and hands to the dynamic-provider
+ * process, which runs it with require-from-string and calls `handler()`.
+ *
+ * Written by hand rather than by `pulumi.dynamic.Resource`'s closure serialization because:
+ * - serialization captured the absolute path of the core on the machine that ran `up`, so
+ *   another checkout or a moved project ran whatever sat at that path (or nothing);
+ * - it wrote ~2 KB into every resource's inputs and outputs, rewritten by the engine after every step;
+ * - it loaded the TypeScript compiler into the program to do so (~0.7 s before the first registration).
+ * This text is constant and path-free: it loads the core by package name, resolved from the
+ * dynamic-provider process's working directory (the project folder): the installed package in a
+ * user's project, or this repository itself (Node's package self-reference via "exports").
+ * One module per process, so every resource shares one SSH pool. Changing this text makes every
+ * resource's diff show an update (the core migrates state to the current text): keep it stable.
  */
-export function dynamicProvider(kind: Kind): pulumi.dynamic.ResourceProvider {
-  const corePath = require.resolve("../provider");
-  const load = (): core.DynamicProvider => {
-    let mod: Record<string, core.DynamicProvider>;
-    try {
-      mod = require(corePath);
-    } catch {
-      mod = require("pulumi-netns/provider");
-    }
-    return mod[kind];
-  };
-  return {
-    check: (olds, news) => load().check(olds, news),
-    diff: (id, olds, news) => load().diff(id, olds, news),
-    create: (inputs) => load().create(inputs),
-    read: (id, props) => load().read(id, props),
-    update: (id, olds, news) => load().update(id, olds, news),
-    delete: (id, props) => load().delete(id, props),
-  };
+export function providerText(kind: Kind): string {
+  return `exports.handler=()=>{try{return require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind}}` +
+    `catch(e){e.message+=" (pulumi-netns is loaded from the project folder "+process.cwd()+": npm install pulumi-netns there)";throw e}};`;
+}
+
+/**
+ * A dynamic resource whose provider is the hand-written text above. It is what
+ * `pulumi.dynamic.Resource` registers (type `pulumi-nodejs:dynamic/<module>:<type>`, served by
+ * the engine's Node.js dynamic-provider plugin, `__provider` among the inputs), minus the closure
+ * serialization, so state written by earlier releases maps onto the same URNs.
+ */
+export abstract class DynamicResource extends pulumi.CustomResource {
+  constructor(kind: Kind, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
+    super(`pulumi-nodejs:dynamic/netns:${type}`, name, { ...props, __provider: providerText(kind) }, opts);
+  }
 }
 
 /** The connection (keys, passwords) is kept secret in state, as an input (pulumi.secret at the call site) and as an output. */

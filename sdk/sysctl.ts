@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
-
-const provider = dynamicProvider("sysctlProvider");
+import { DynamicResource, secretConnection } from "./provider";
 
 export interface SysctlArgs {
   /** The host to set the value on. */
@@ -16,7 +14,7 @@ export interface SysctlArgs {
 }
 
 /** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */
-export class Sysctl extends pulumi.dynamic.Resource {
+export class Sysctl extends DynamicResource {
   public readonly key!: pulumi.Output<string>;
   public readonly value!: pulumi.Output<string>;
   public readonly namespace!: pulumi.Output<string | undefined>;
@@ -24,8 +22,8 @@ export class Sysctl extends pulumi.dynamic.Resource {
   public readonly previous!: pulumi.Output<string>;
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("sysctlProvider", name, {
       connection: pulumi.secret(args.connection), key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
-    }, secretConnection(opts), "netns", "Sysctl");
+    }, secretConnection(opts), "Sysctl");
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compact, type DynamicProvider } from "../resource";
+import { compact, providerTextChanged, type DynamicProvider } from "../resource";
 import { toFailures, type CheckFailure } from "../validate/errors";
 import { containsUnknown } from "../validate/unknown";
 import { labStatus, vmAdd, vmRemove, type LabVmInfo } from "../lab";
@@ -8,6 +8,10 @@ import { labStatus, vmAdd, vmRemove, type LabVmInfo } from "../lab";
  * LabVm: provisions one emulated VM of the local lab (a network namespace with its
  * own mount namespace and a real sshd) on the machine running Pulumi, as root.
  * It stands where a user's cloud VM resource would: its outputs feed `connection`.
+ * Written out rather than through `defineResource`, deliberately: it has no `connection` (it
+ * works on the local machine, not over SSH), so defineResource's connection handling, host-scoped
+ * IDs and refusal parsing do not apply. It follows the same contract: check names the property,
+ * unknowns pass through, every input replaces, delete is idempotent (vmRemove), read tells the truth.
  */
 const schema = z.object({
   lab: z.string().regex(/^[a-z0-9][a-z0-9-]{0,11}$/, "lab must be 1-12 characters of [a-z0-9-]").default("demo"),
@@ -46,7 +50,7 @@ export const labVmProvider: DynamicProvider = {
   },
   async diff(_id, olds, news) {
     const replaces = (["lab", "index", "vm"] as const).filter((k) => olds[k] !== news[k]);
-    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
+    return { changes: replaces.length > 0 || providerTextChanged(olds, news), replaces, deleteBeforeReplace: true };
   },
   async create(inputs) {
     const i = inputs as unknown as LabVmInputs;
@@ -59,8 +63,9 @@ export const labVmProvider: DynamicProvider = {
     if (!vm?.running) return { id: "", props: {} };
     return { id, props: { ...props, ...outputsOf(vm.info) } };
   },
-  async update() {
-    throw new Error("LabVm has no in-place updates");
+  // Every input replaces (see diff); an update only moves state to the current `__provider` text.
+  async update(_id, olds, news) {
+    return { outs: { ...olds, ...news } };
   },
   async delete(_id, props) {
     const i = props as unknown as LabVmInputs;

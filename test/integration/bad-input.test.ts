@@ -4,8 +4,9 @@ import * as path from "node:path";
 import { vmExec } from "../../provider/lab";
 import type { DynamicProvider } from "../../provider/resource";
 import {
-  bridgeProvider, labVmProvider, natRuleProvider, netNamespaceProvider, pingProvider, routeProvider, sysctlProvider, vethPairProvider,
+  bridgeProvider, natRuleProvider, netNamespaceProvider, pingProvider, routeProvider, sysctlProvider, vethPairProvider,
 } from "../../provider/resources";
+import { labVmProvider } from "../../provider/resources/labvm";
 import { targetOf } from "../../provider/ssh/connection";
 import { pool, SshPool } from "../../provider/ssh/pool";
 import { rootConnection, useLab } from "../helpers/lab";
