@@ -33,6 +33,8 @@ export interface MemPeak {
   cpuS: { cli: number; langhost: number; program: number; provider: number };
   /** The language host binaries the CLI ran (from /proc/<pid>/exe). */
   langhosts?: string[];
+  /** ms from the CLI's spawn to the first sample that saw a process of each role (100 ms resolution). */
+  firstSeenMs?: Partial<Record<"langhost" | "program" | "provider", number>>;
 }
 
 export interface ProfileSummary {
@@ -202,6 +204,8 @@ type Role = "cli" | "langhost" | "program" | "provider";
 class ProcWatch {
   private readonly timer: NodeJS.Timeout;
   private readonly hwm = new Map<number, { role: Role; kb: number; ticks: number; exe?: string }>();
+  private readonly t0 = performance.now();
+  private readonly seen: Partial<Record<Role, number>> = {};
   constructor(private readonly root: number) {
     this.timer = setInterval(() => this.tick(), 100);
     this.tick();
@@ -242,6 +246,7 @@ class ProcWatch {
           /* gone already */
         }
       }
+      this.seen[role] ??= performance.now() - this.t0;
       this.hwm.set(pid, { role, kb: Math.max(kb, prev?.kb ?? 0), ticks: Math.max(ticks.get(pid) ?? 0, prev?.ticks ?? 0), exe });
     }
   }
@@ -255,6 +260,7 @@ class ProcWatch {
       programHwmKb: of("program"),
       providerPids: [...this.hwm].filter(([, v]) => v.role === "provider").map(([p]) => p),
       cpuS: { cli: cpu("cli"), langhost: cpu("langhost"), program: cpu("program"), provider: cpu("provider") },
+      firstSeenMs: { langhost: this.seen.langhost, program: this.seen.program, provider: this.seen.provider },
       langhosts: [...new Set([...this.hwm.values()].flatMap((v) => (v.exe ? [v.exe] : [])))],
     };
   }

@@ -38,6 +38,7 @@ import { probe, type ProbeResult } from "./probe";
 import { renderMarkdown, renderSvg, updateBenchmarksMd } from "./report";
 import { parseSizes, runVersus, type Versus, type VersusCycle } from "./versus";
 import { findUpstream } from "./upstream";
+import { loadCost, type LoadCost } from "./loadcost";
 
 export interface Options {
   runs: number;
@@ -56,6 +57,8 @@ export interface Options {
   vsRuns: number;
   /** Also run the namespace scale with NodeNetwork({ compact: true }). */
   compactScale: boolean;
+  /** Run every node with NODE_DISABLE_COMPILE_CACHE=1 (to measure what the compile cache saves). */
+  noCompileCache: boolean;
 }
 
 /** A pulumi command, without its (large) output. */
@@ -109,6 +112,7 @@ export interface Results {
   scaleNsCompact?: ScalePoint[];
   scaleHosts: ScalePoint[];
   versus?: Versus;
+  loadCost?: LoadCost;
   /** The largest namespace point again with the engine's per-step checkpoints off. */
   whatIf?: ScalePoint & { env: Record<string, string> };
   leftovers: string[];
@@ -120,7 +124,7 @@ const PHASES = ["probe", "floor", "direct", "engine", "scale", "versus"];
 const BIG = 300;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { runs: 3, scaleRuns: 2, bigRuns: 1, whatIf: true, ns: [1, 10, 50, 200], hosts: [2, 4, 8], quick: false, only: new Set(PHASES), write: true, vs: [[2, 2], [2, 25], [8, 2]], vsRuns: 3, compactScale: true };
+  const o: Options = { runs: 3, scaleRuns: 2, bigRuns: 1, whatIf: true, ns: [1, 10, 50, 200], hosts: [2, 4, 8], quick: false, only: new Set(PHASES), write: true, vs: [[2, 2], [2, 25], [8, 2]], vsRuns: 3, compactScale: true, noCompileCache: false };
   const list = (s: string | undefined, what: string) => {
     if (s === "none") return [];
     const xs = (s ?? "").split(",").filter(Boolean).map(Number);
@@ -138,6 +142,7 @@ function parseArgs(argv: string[]): Options {
       case "--vs": { const v = next(); o.vs = v === "none" ? [] : parseSizes(v ?? ""); break; }
       case "--vs-runs": o.vsRuns = list(next(), "--vs-runs")[0] ?? 1; break;
       case "--no-compact-scale": o.compactScale = false; break;
+      case "--no-compile-cache": o.noCompileCache = true; break;
       case "--ns": o.ns = list(next(), "--ns"); break;
       case "--hosts": o.hosts = list(next(), "--hosts"); break;
       case "--quick": o.quick = true; o.runs = 1; o.scaleRuns = 1; o.bigRuns = 1; o.whatIf = false; o.ns = [1, 10, 50]; o.hosts = [2, 4]; o.vs = [[2, 2], [2, 10]]; o.vsRuns = 1; break;
@@ -150,7 +155,7 @@ function parseArgs(argv: string[]): Options {
       }
       case "--no-write": o.write = false; break;
       case "-h": case "--help":
-        console.log("usage: npm run bench -- [--runs 3] [--scale-runs 2] [--big-runs 1] [--ns 1,10,50,200] [--hosts 2,4,8] [--no-what-if] [--no-compact-scale] [--vs 2x2,2x25,8x2] [--vs-runs 3] [--quick] [--only probe,floor,direct,engine,scale,versus] [--no-write]");
+        console.log("usage: npm run bench -- [--runs 3] [--scale-runs 2] [--big-runs 1] [--ns 1,10,50,200] [--hosts 2,4,8] [--no-what-if] [--no-compact-scale] [--vs 2x2,2x25,8x2] [--vs-runs 3] [--no-compile-cache] [--quick] [--only probe,floor,direct,engine,scale,versus] [--no-write]");
         process.exit(0);
       default: throw new Error(`unknown option ${a} (try --help)`);
     }
@@ -204,6 +209,10 @@ function render(file: string): void {
 async function main(): Promise<void> {
   if (process.argv[2] === "--render") return render(path.resolve(process.argv[3] ?? path.join(REPO_ROOT, "test", "bench", "results", "latest.json")));
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.noCompileCache) {
+    process.env.NODE_DISABLE_COMPILE_CACHE = "1"; // inherited by every pulumi command and the nodes it starts
+    delete process.env.NODE_COMPILE_CACHE;
+  }
   const started = Date.now();
   const partial = PHASES.some((p) => !opts.only.has(p));
   const res: Results = {
@@ -259,6 +268,8 @@ async function main(): Promise<void> {
     if (opts.only.has("probe")) {
       log("probe: handshake and round-trip latencies");
       res.probe = await probe(lab.vms[0], two[0], opts.quick ? 2 : 5);
+      log("probe: what the program and dynamic-provider processes load");
+      res.loadCost = loadCost(opts.quick ? 2 : 5);
     }
 
     for (let run = 1; run <= opts.runs; run++) {

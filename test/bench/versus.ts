@@ -60,7 +60,7 @@ export async function runVersus(
   u: Upstream, sizes: Array<[number, number]>, runs: number, stacks: { netns: BenchStack; command?: BenchStack },
   cycle: CycleFn, log: (m: string) => void, check: () => void,
 ): Promise<Versus> {
-  const v: Versus = { commandPlugin: u.commandPlugin, commandPluginFrom: u.commandPluginFrom, languageHost: u.languageHostLabel, nodeCompileCache: process.env.NODE_COMPILE_CACHE, points: [] };
+  const v: Versus = { commandPlugin: u.commandPlugin, commandPluginFrom: u.commandPluginFrom, languageHost: u.languageHostLabel, nodeCompileCache: process.env.NODE_DISABLE_COMPILE_CACHE ? undefined : process.env.NODE_COMPILE_CACHE ?? "the launcher's default", points: [] };
   if (!u.commandPlugin || !stacks.command) {
     v.skipped = SKIP_LINE;
     log(SKIP_LINE);
@@ -128,8 +128,51 @@ export function renderVersus(v: Versus | undefined, p: (s?: string) => void): vo
       p(`| ${pt.hosts} hosts × ${pt.namespaces} ns | ${SIDE_LABEL[side]} | ${cs[0].resources} | ${S(cs.map((c) => c.up.ms))} | ${hasCmd ? ratio(pt, side, (c) => c.up.ms).text : side === "command" ? "1×" : "–"} | ${S(cs.map((c) => c.destroy.ms))} | ${hasCmd ? ratio(pt, side, (c) => c.destroy.ms).text : side === "command" ? "1×" : "–"} | ${conn.min === conn.max ? conn.median : `${conn.min}–${conn.max}`} | ${kb(summarize(cs.map((c) => c.state?.perResource ?? NaN)).median)} | ${kb(summarize(cs.map((c) => c.state?.fileBytes ?? NaN)).median)} |`);
     }
   }
+  breakdown(v.points.find((x) => x.hosts === 2 && x.namespaces === 2) ?? v.points[0], p);
   p();
   p("Ratios: median of our side over median of `remote.Command` at the same size in this run (in brackets: the range of the per-run ratios, each run's cycles back to back). State per resource: mean JSON size of the network's resources in the checkpoint the engine wrote after `up` (secrets as ciphertext, as stored).");
+}
+
+/**
+ * Where the time of one size's `up` and `destroy` goes, per side: from the profiling hook
+ * (program and dynamic-provider processes, hook.ts) and the first /proc sample that saw each
+ * process (100 ms resolution; the only clock on the Go command plugin). Medians over runs.
+ */
+function breakdown(pt: VersusPoint | undefined, p: (s?: string) => void): void {
+  if (!pt) return;
+  const m = (side: Side, f: (c: VersusCycle) => number | undefined) => {
+    const xs = pt.cycles.filter((c) => c.side === side).map(f).filter((x): x is number => x !== undefined && Number.isFinite(x));
+    return xs.length ? fmtMs(summarize(xs).median) : "–";
+  };
+  const sides = SIDES.filter((s) => pt.cycles.some((c) => c.side === s));
+  p();
+  p(`Where the time goes at ${pt.hosts} hosts × ${pt.namespaces} namespaces (ms after the \`pulumi\` CLI started; medians):`);
+  p();
+  p(`| moment | ${sides.map((s) => SIDE_LABEL[s]).join(" | ")} |`);
+  p(`|---|${sides.map(() => "---|").join("")}`);
+  const row = (label: string, f: (c: VersusCycle) => number | undefined) => p(`| ${label} | ${sides.map((s) => m(s, f)).join(" | ")} |`);
+  row("`up`: language host seen", (c) => c.up.mem.firstSeenMs?.langhost);
+  row("`up`: program's node process started", (c) => c.up.profile?.programStartMs);
+  row("`up`: first resource registered", (c) => c.up.profile?.firstRegisterMs);
+  row("`up`: last resource registered", (c) => c.up.profile?.lastRegisterMs);
+  row("`up`: resource provider process seen", (c) => c.up.mem.firstSeenMs?.provider);
+  row("`up`: first SSH command (hook; ours only)", (c) => c.up.profile?.firstExecMs);
+  row("`up`: last SSH command done (hook; ours only)", (c) => c.up.profile?.lastExecEndMs);
+  row("`up`: CLI exit", (c) => c.up.ms);
+  cpuRow(pt, sides, p, "up");
+  row("`destroy`: resource provider process seen", (c) => c.destroy.mem.firstSeenMs?.provider);
+  row("`destroy`: first SSH command (hook; ours only)", (c) => c.destroy.profile?.firstExecMs);
+  row("`destroy`: CLI exit", (c) => c.destroy.ms);
+  cpuRow(pt, sides, p, "destroy");
+}
+
+function cpuRow(pt: VersusPoint, sides: Side[], p: (s?: string) => void, what: "up" | "destroy"): void {
+  const cell = (s: Side) => {
+    const cs = pt.cycles.filter((c) => c.side === s);
+    const med = (f: (c: VersusCycle) => number) => summarize(cs.map(f)).median;
+    return `${fmtMs(med((c) => c[what].mem.cpuS.cli * 1000))} / ${what === "up" ? fmtMs(med((c) => c.up.mem.cpuS.program * 1000)) : "–"} / ${fmtMs(med((c) => c[what].mem.cpuS.provider * 1000))}`;
+  };
+  p(`| \`${what}\`: CPU of the engine CLI / program / resource provider | ${sides.map(cell).join(" | ")} |`);
 }
 
 /** Verdicts for issue 14's targets against remote.Command. */
