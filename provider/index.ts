@@ -1,4 +1,9 @@
 /** Engine-independent core: SSH transport, validation, command builders, state readers, providers. */
+import * as nodeModule from "node:module";
+// The dynamic-provider process is a fresh node for every `pulumi` command: with Node's compile
+// cache, what it loads next (zod, ssh2, the core) is not compiled again each time (about 40% of
+// their load time, BENCHMARKS.md). A no-op when NODE_COMPILE_CACHE already turned it on.
+nodeModule.enableCompileCache?.();
 export * as ssh from "./ssh";
 export * as ip from "./ip";
 export * from "./resources";
