@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp, linkShow } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp } from "../ip/link";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
 import { cidrList, ifName, mtu } from "../validate/net";
 import { Script } from "../ssh/script";
@@ -35,13 +35,13 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
       .step(linkSetAlias(undefined, i.name, OWNER_MARK));
     for (const a of i.addresses) s.step(addrAdd(undefined, i.name, a));
     if (i.up) s.step(linkSetUp(undefined, i.name));
-    s.raw(shellJoin(linkShow(undefined, i.name)));
+    s.raw(shellJoin(addrShow(undefined, i.name)));
     const live = parseLink(await run(c, s.toString()));
     return { mac: live?.mac ?? "" };
   },
 
   async read(c, state) {
-    const live = parseLink(await run(c, `${shellJoin(linkShow(undefined, state.name))} 2>/dev/null || true`));
+    const live = parseLink(await run(c, `${shellJoin(addrShow(undefined, state.name))} 2>/dev/null || true`));
     if (!live || live.alias !== OWNER_MARK || live.kind !== "bridge") return undefined;
     return {
       name: live.name,
@@ -60,7 +60,7 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
     if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
     if (news.stp !== undefined && news.stp !== olds.stp) s.step(linkSetBridgeStp(undefined, news.name, news.stp));
     if (news.up !== olds.up) s.step(linkSetUp(undefined, news.name, news.up));
-    s.raw(shellJoin(linkShow(undefined, news.name)));
+    s.raw(shellJoin(addrShow(undefined, news.name)));
     const live = parseLink(await run(c, s.toString()));
     return { mac: live?.mac ?? olds.mac };
   },

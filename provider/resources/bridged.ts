@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetUp, linkShow } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetUp } from "../ip/link";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { routeAdd, routeReplace, routeShow } from "../ip/route";
 import { stableMac } from "../ip/mac";
 import { cidr, canonicalCidr, cidrContains, ifName, ipAddress, mtu, netnsName, parseCidr } from "../validate/net";
@@ -118,9 +118,9 @@ export const bridgedNamespaceProvider = defineResource<BridgedNamespaceInputs, B
 /** lo and the veth end in the namespace, the host end, and our default route: one line of JSON each. */
 function show(i: BridgedNamespaceInputs): string {
   return [
-    linkShow(i.name, "lo"),
-    linkShow(i.name, i.nsVeth),
-    linkShow(undefined, i.hostVeth),
+    addrShow(i.name, "lo"),
+    addrShow(i.name, i.nsVeth),
+    addrShow(undefined, i.hostVeth),
     routeShow(i.name, { destination: "default" }),
   ].map((argv) => `${shellJoin(argv)} 2>/dev/null || echo '[]'`).join("\n");
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkSetAlias, linkSetUp, linkShow } from "../ip/link";
+import { linkSetAlias, linkSetUp } from "../ip/link";
+import { addrShow } from "../ip/addr";
 import { netnsName } from "../validate/net";
 import { Script } from "../ssh/script";
 import { shellJoin } from "../ssh/quote";
@@ -35,7 +36,7 @@ export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamesp
   },
 
   async read(c, state) {
-    const out = await run(c, `${shellJoin(linkShow(state.name, "lo"))} 2>/dev/null || true`);
+    const out = await run(c, `${shellJoin(addrShow(state.name, "lo"))} 2>/dev/null || true`);
     const lo = parseLink(out);
     if (!lo || lo.alias !== OWNER_MARK) return undefined;
     return { name: state.name, loopbackUp: lo.up };

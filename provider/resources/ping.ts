@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { inNetns } from "../ip/ns";
+import { inNetns } from "../ip/command";
 import { shellJoin } from "../ssh/quote";
 import { ipAddress, netnsName } from "../validate/net";
 

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import {
-  linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp, linkShow,
+  linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp,
 } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
 import { netnsExists } from "../ip/netns";
 import { cidrList, ifName, mtu, netnsName } from "../validate/net";
@@ -119,7 +119,7 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
 
 /** Both ends' JSON, one line each (a missing end prints "[]"). */
 function showBoth(i: VethEnd & { peer: VethEnd }): string {
-  return [i, i.peer].map((e) => `${shellJoin(linkShow(e.namespace, e.name))} 2>/dev/null || echo '[]'`).join("\n");
+  return [i, i.peer].map((e) => `${shellJoin(addrShow(e.namespace, e.name))} 2>/dev/null || echo '[]'`).join("\n");
 }
 
 function parseBoth(out: string): [LinkState | undefined, LinkState | undefined] {

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from "ava";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { LAB_ROOT, labDown, labStatus, vmExec, type LabVmInfo } from "../../provider/lab";
-import { run } from "../../provider/lab/exec";
+import { runLocal } from "../../provider/lab/exec";
 import { diffSteps, engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { pingFrom } from "../helpers/snapshot";
 
@@ -132,10 +132,10 @@ function splitRule(line: string): string[] {
 
 /** What the lab left in the root namespace: its VM namespaces, bridge and veths, sshd processes. */
 async function labTraces(): Promise<{ netns: string[]; links: string[]; sshd: number[] }> {
-  const netns = (JSON.parse((await run(["ip", "-json", "netns", "list"])).stdout || "[]") as Array<{ name: string }>)
+  const netns = (JSON.parse((await runLocal(["ip", "-json", "netns", "list"])).stdout || "[]") as Array<{ name: string }>)
     .map((n) => n.name)
     .filter((n) => n.startsWith(`pnl-${LAB}-`));
-  const links = (JSON.parse((await run(["ip", "-json", "link", "show"])).stdout || "[]") as Array<{ ifname: string }>)
+  const links = (JSON.parse((await runLocal(["ip", "-json", "link", "show"])).stdout || "[]") as Array<{ ifname: string }>)
     .map((l) => l.ifname)
     .filter((n) => n === `pnlbr${LAB_INDEX}` || new RegExp(`^pnl${LAB_INDEX}[vp]\\d+$`).test(n));
   const labDir = path.join(LAB_ROOT, LAB) + "/";

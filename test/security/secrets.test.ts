@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { LAB_ROOT, labDown, labUp, type Lab, type LabVmInfo } from "../../provider/lab";
-import { run } from "../../provider/lab/exec";
+import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { snapshot, type HostSnapshot } from "../helpers/snapshot";
 
@@ -223,7 +223,7 @@ test.before(async (t) => {
   lab = await labUp({ name: LAB, index: LAB_INDEX, nodes: 2 });
   binDir = await engineBinDir();
   keyDir = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-netns-secr-wrongkey-"));
-  await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-the-lab-key", "-f", path.join(keyDir, "id")]);
+  await runLocal(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-the-lab-key", "-f", path.join(keyDir, "id")]);
   wrongKey = await fs.readFile(path.join(keyDir, "id"), "utf8");
   stack = await TestStack.create(STACK, { binDir, passphrase: PASSPHRASE });
   before = await Promise.all(vms().map((vm) => snapshot(vm)));

@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as net from "node:net";
 import * as path from "node:path";
 import { labDown, labStatus, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
-import { run } from "../../provider/lab/exec";
+import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
@@ -171,7 +171,7 @@ test.after.always(async (t) => {
   );
   if (ruleInstalled) await fs.rm(RULE_FILE, { force: true });
   if (userCreated) {
-    const r = await run(["userdel", "--remove", RULE_USER], { allowFail: true });
+    const r = await runLocal(["userdel", "--remove", RULE_USER], { allowFail: true });
     if (r.code !== 0) t.log(`cleanup: userdel ${RULE_USER}: ${r.stderr.trim()}`);
   }
 });
@@ -237,13 +237,13 @@ step(3, `the README's sudo rule is sufficient: a user with only "USER ALL=(root)
   t.is(`${RULE_USER} ${documented?.[2]}`, README_RULE, "the rule tested is the README's, with its user replaced");
 
   // The user: no password login ("*"), as the lab's own sudo user.
-  if ((await run(["id", "-u", RULE_USER], { allowFail: true })).code !== 0) {
-    await run(["useradd", "--create-home", "--shell", "/bin/bash", "--password", "*", RULE_USER]);
+  if ((await runLocal(["id", "-u", RULE_USER], { allowFail: true })).code !== 0) {
+    await runLocal(["useradd", "--create-home", "--shell", "/bin/bash", "--password", "*", RULE_USER]);
     userCreated = true;
   }
   const tmp = `${RULE_FILE}-tmp`;
   await fs.writeFile(tmp, README_RULE + "\n", { mode: 0o440 });
-  const check = await run(["visudo", "-cf", tmp], { allowFail: true });
+  const check = await runLocal(["visudo", "-cf", tmp], { allowFail: true });
   if (check.code !== 0) {
     await fs.rm(tmp, { force: true });
     t.fail(`visudo rejects the README's rule: ${check.stdout}${check.stderr}`);
@@ -253,7 +253,7 @@ step(3, `the README's sudo rule is sufficient: a user with only "USER ALL=(root)
   ruleInstalled = true;
 
   // Its sudo rights are exactly the rule: sh as root, nothing else.
-  const list = (await run(["sudo", "-l", "-U", RULE_USER], { allowFail: true })).stdout;
+  const list = (await runLocal(["sudo", "-l", "-U", RULE_USER], { allowFail: true })).stdout;
   t.log(`sudo -l -U ${RULE_USER}:\n${list.trim()}`);
   const vm1 = vms()[0];
   const asUser = (cmd: string) => vmExec(vm1, ["su", "-s", "/bin/sh", RULE_USER, "-c", cmd], { allowFail: true });
