@@ -9,13 +9,10 @@ import { shellJoin } from "../ssh/quote";
 import { orderLike, parseLink } from "../state/link";
 import { OWNER_MARK, ownedLinkProbe } from "../marker";
 
-export interface BridgeInputs extends WithConnection {
-  name: string;
-  addresses: string[];
-  mtu?: number;
-  up: boolean;
-  stp?: boolean;
-}
+/** A bridge's inputs after check: the one source of BridgeInputs (the SDK's BridgeArgs is checked against it). */
+export const bridgeSchema = z.object({ name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() });
+
+export type BridgeInputs = WithConnection & z.output<typeof bridgeSchema>;
 
 export interface BridgeOutputs {
   mac: string;
@@ -23,7 +20,7 @@ export interface BridgeOutputs {
 
 export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
   kind: "Bridge",
-  fields: { name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() },
+  fields: bridgeSchema.shape,
   replaceOn: ["name"],
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],

@@ -20,15 +20,18 @@ import type { CheckFailure } from "../validate/errors";
  * The same objects as NetNamespace + VethPair + Route, for stacks with many namespaces
  * (a third of the resources, so a third of the engine's per-resource work).
  */
-export interface BridgedNamespaceInputs extends WithConnection {
-  name: string;
-  bridge: string;
-  address: string;
-  gateway?: string;
-  hostVeth: string;
-  nsVeth: string;
-  mtu?: number;
-}
+export const bridgedNamespaceSchema = z.object({
+  name: netnsName,
+  bridge: ifName,
+  address: cidr.transform(canonicalCidr),
+  gateway: ipAddress.optional(),
+  hostVeth: ifName,
+  nsVeth: ifName,
+  mtu: mtu.optional(),
+});
+
+/** The inputs after check; the schema above is their one source (BridgedNamespaceArgs is checked against it). */
+export type BridgedNamespaceInputs = WithConnection & z.output<typeof bridgedNamespaceSchema>;
 
 export interface BridgedNamespaceOutputs {
   mac: string;
@@ -37,15 +40,7 @@ export interface BridgedNamespaceOutputs {
 
 export const bridgedNamespaceProvider = defineResource<BridgedNamespaceInputs, BridgedNamespaceOutputs>({
   kind: "BridgedNamespace",
-  fields: {
-    name: netnsName,
-    bridge: ifName,
-    address: cidr.transform(canonicalCidr),
-    gateway: ipAddress.optional(),
-    hostVeth: ifName,
-    nsVeth: ifName,
-    mtu: mtu.optional(),
-  },
+  fields: bridgedNamespaceSchema.shape,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.gateway && !cidrContains(i.address, i.gateway)) {

@@ -9,10 +9,10 @@ import { shellJoin } from "../ssh/quote";
 import { parseLink } from "../state/link";
 import { OWNER_MARK, ownedLinkProbe } from "../marker";
 
-export interface NetNamespaceInputs extends WithConnection {
-  name: string;
-  loopbackUp: boolean;
-}
+/** A namespace's inputs after check: the one source of NetNamespaceInputs (and of what NetNamespaceArgs may hold). */
+export const netNamespaceSchema = z.object({ name: netnsName, loopbackUp: z.boolean().default(true) });
+
+export type NetNamespaceInputs = WithConnection & z.output<typeof netNamespaceSchema>;
 
 export interface NetNamespaceOutputs {
   loopbackUp: boolean;
@@ -20,7 +20,7 @@ export interface NetNamespaceOutputs {
 
 export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamespaceOutputs>({
   kind: "NetNamespace",
-  fields: { name: netnsName, loopbackUp: z.boolean().default(true) },
+  fields: netNamespaceSchema.shape,
   replaceOn: ["name"],
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`],
