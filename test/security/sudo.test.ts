@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { labDown, labStatus, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { Steps } from "../helpers/steps";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
 /**
@@ -42,7 +43,6 @@ let binDir = "";
 let before: HostSnapshot[] = [];
 let userCreated = false;
 let ruleInstalled = false;
-let completed = 0;
 
 const vms = (): LabVmInfo[] => {
   if (!lab) throw new Error("the lab is not up (see the before hook)");
@@ -54,15 +54,8 @@ const st = (): TestStack => {
 };
 
 
-function step(n: number, title: string, body: (t: ExecutionContext) => Promise<void>) {
-  test.serial(`${n}. ${title}`, async (t) => {
-    if (completed < n - 1) {
-      t.fail(`step ${n - 1} did not complete, so this step cannot run`);
-      return;
-    }
-    await body(t);
-  });
-}
+const steps = new Steps(test);
+const step = steps.step;
 
 /** Point both nodes at the lab VMs as `user`, with `sudo`. */
 async function configure(t: ExecutionContext, user: string, sudo: boolean): Promise<boolean> {
@@ -182,7 +175,7 @@ step(1, "as the lab's sudo user with sudo: true, up works, the namespaces ping, 
   const user = vms()[0].users.sudo;
   t.is(user, "pnetns");
   if (!(await configure(t, user, true))) return;
-  if (await upPingDestroy(t, user)) completed = 1;
+  if (await upPingDestroy(t, user)) steps.completed = 1;
 });
 
 step(2, "the same user with sudo: false: up fails naming user@host, the command and the refusal, and leaves nothing", async (t) => {
@@ -203,7 +196,7 @@ step(2, "the same user with sudo: false: up fails naming user@host, the command 
   t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), before, "both hosts exactly as before");
   const d = await st().run(["destroy", "--yes"]);
   if (!ok(t, d, "pulumi destroy after the failed up")) return;
-  completed = 2;
+  steps.completed = 2;
 });
 
 /** Wait until host:22 answers with an SSH banner (after sshd re-executes on SIGHUP). */
@@ -275,5 +268,5 @@ step(3, `the README's sudo rule is sufficient: a user with only "USER ALL=(root)
   }
 
   if (!(await configure(t, RULE_USER, true))) return;
-  if (await upPingDestroy(t, RULE_USER)) completed = 3;
+  if (await upPingDestroy(t, RULE_USER)) steps.completed = 3;
 });
