@@ -7,24 +7,25 @@ import { z } from "zod";
  * what would be accepted, since it is shown at `pulumi preview`.
  */
 
-/** Interface names: the kernel's IFNAMSIZ (16 incl. NUL) and dev_valid_name(). */
-export const ifName = z
-  .string()
-  .min(1, "interface name must not be empty")
-  .max(15, "interface name must be at most 15 characters (kernel IFNAMSIZ)")
-  .regex(/^[A-Za-z0-9_.-]+$/, "interface name may contain only letters, digits, '_', '.' and '-'")
-  .refine((s) => s !== "." && s !== "..", "interface name must not be '.' or '..'")
-  .refine((s) => !s.startsWith("-"), "interface name must not start with '-' (it would read as an option)")
-  .refine((s) => s !== "all" && s !== "default", "interface name must not be 'all' or 'default' (the kernel reserves them for /proc/sys/net/*/conf)");
+/** A name the kernel keeps as a word: the safe alphabet, no '.'/'..' (path look-alikes), no leading '-' (option look-alikes). */
+function kernelName(what: string, max: number, why = "") {
+  return z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters${why}`)
+    .regex(/^[A-Za-z0-9_.-]+$/, `${what} may contain only letters, digits, '_', '.' and '-'`)
+    .refine((s) => s !== "." && s !== "..", `${what} must not be '.' or '..'`)
+    .refine((s) => !s.startsWith("-"), `${what} must not start with '-' (it would read as an option)`);
+}
 
-/** Namespace names become files in /run/netns: same safe alphabet, no option look-alikes. */
-export const netnsName = z
-  .string()
-  .min(1, "namespace name must not be empty")
-  .max(64, "namespace name must be at most 64 characters")
-  .regex(/^[A-Za-z0-9_.-]+$/, "namespace name may contain only letters, digits, '_', '.' and '-'")
-  .refine((s) => s !== "." && s !== "..", "namespace name must not be '.' or '..'")
-  .refine((s) => !s.startsWith("-"), "namespace name must not start with '-' (it would read as an option)");
+/** Interface names: the kernel's IFNAMSIZ (16 incl. NUL) and dev_valid_name(). */
+export const ifName = kernelName("interface name", 15, " (kernel IFNAMSIZ)").refine(
+  (s) => s !== "all" && s !== "default",
+  "interface name must not be 'all' or 'default' (the kernel reserves them for /proc/sys/net/*/conf)",
+);
+
+/** Namespace names become files in /run/netns. */
+export const netnsName = kernelName("namespace name", 64);
 
 export type Family = 4 | 6;
 
