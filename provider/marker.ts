@@ -1,4 +1,4 @@
-import { ip } from "./ip/ns";
+import { ip } from "./ip/command";
 import { shellJoin, shellQuote } from "./ssh/quote";
 
 /**

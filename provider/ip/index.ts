@@ -1,4 +1,4 @@
-export * from "./ns";
+export * from "./command";
 export * from "./netns";
 export * from "./link";
 export * from "./addr";

@@ -1,5 +1,5 @@
 import type { Argv } from "../ssh/quote";
-import { ip } from "./ns";
+import { ip } from "./command";
 
 /**
  * Routes we own carry this protocol number (RTPROT), so read and delete never

@@ -8,7 +8,7 @@ import { ensureHost } from "./host";
 import { ensureKey } from "./keys";
 import { withLock } from "./lock";
 import { LAB_ROOT, checkIndex, checkLabName, checkVm, defaultLabName, labDir, labNet, MAX_VM } from "./names";
-import { checkSubnetFree, deleteBridge, ensureBridge, linkExists } from "./net";
+import { checkSubnetFree, deleteBridge, ensureBridge, hasLink } from "./net";
 import { sshBanner } from "./sshd";
 import { LabRecord, listLabs, listVms, readLab, readVm, writeLab } from "./state";
 import type { Lab, LabOptions, LabStatus, LabUpOptions, LabVmInfo, LabVmStatus } from "./types";
@@ -37,7 +37,7 @@ async function ensureLab(name: string, index: number | undefined): Promise<{ rec
     const o = other === name ? null : await readLab(other);
     if (o?.index === rec.index) throw new Error(`lab index ${rec.index} is already used by lab ${other}`);
   }
-  if (!(await linkExists(labNet(rec.index).bridge))) await checkSubnetFree(rec.index);
+  if (!(await hasLink(labNet(rec.index).bridge))) await checkSubnetFree(rec.index);
   // World-readable dirs: sshd reads authorized_keys as the logging-in user (root or pnetns).
   await fs.mkdir(LAB_ROOT, { recursive: true });
   await fs.chmod(LAB_ROOT, 0o755);
@@ -144,7 +144,7 @@ export async function labStatus(name: string): Promise<LabStatus> {
     const pid = await vmPidLive(vr);
     vms.push({ info: vr.info, pid, running: pid !== null, sshReady: pid !== null && (await sshBanner(vr.info.host, 22, 2000)) });
   }
-  return { name, exists: true, index: rec.index, bridge, bridgeUp: await linkExists(bridge), vms };
+  return { name, exists: true, index: rec.index, bridge, bridgeUp: await hasLink(bridge), vms };
 }
 
 /** The lab as `labUp` returned it, or null. */

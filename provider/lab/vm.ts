@@ -4,10 +4,10 @@
  */
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { run } from "./exec";
+import { runLocal } from "./exec";
 import { ensureKey, fingerprint, publicKey } from "./keys";
 import { SUDO_USER, labDir, vmDir, vmNet } from "./names";
-import { deleteVmNet, ensureVmNet, netnsExists } from "./net";
+import { deleteVmNet, ensureVmNet, hasNetns } from "./net";
 import { bootId, killAll, killUtsNamespace, nsId, pidAlive } from "./procs";
 import { sshBanner, spawnSshd, sshdFiles, waitSshReady, writeSshdFiles } from "./sshd";
 import { LabRecord, VmRecord, readVm, writeVm } from "./state";
@@ -110,8 +110,8 @@ export async function vmDown(lab: LabRecord, i: number): Promise<void> {
 
   // 2. Anything else still inside the VM's netns (started from the host with `ip netns exec`,
   //    or left behind by a VM whose sshd died on its own).
-  if (await netnsExists(v.netns)) {
-    const r = await run(["ip", "netns", "pids", v.netns], { allowFail: true });
+  if (await hasNetns(v.netns)) {
+    const r = await runLocal(["ip", "netns", "pids", v.netns], { allowFail: true });
     const pids = r.stdout.split(/\s+/).filter(Boolean).map(Number).filter((p) => p !== process.pid);
     if (pids.length) await killAll(pids);
   }

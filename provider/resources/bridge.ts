@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp, linkShow } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp } from "../ip/link";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
 import { cidrList, ifName, mtu } from "../validate/net";
 import { Script } from "../ssh/script";
@@ -9,13 +9,10 @@ import { shellJoin } from "../ssh/quote";
 import { orderLike, parseLink } from "../state/link";
 import { OWNER_MARK, ownedLinkProbe } from "../marker";
 
-export interface BridgeInputs extends WithConnection {
-  name: string;
-  addresses: string[];
-  mtu?: number;
-  up: boolean;
-  stp?: boolean;
-}
+/** A bridge's inputs after check: the one source of BridgeInputs (the SDK's BridgeArgs is checked against it). */
+export const bridgeSchema = z.object({ name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() });
+
+export type BridgeInputs = WithConnection & z.output<typeof bridgeSchema>;
 
 export interface BridgeOutputs {
   mac: string;
@@ -23,7 +20,7 @@ export interface BridgeOutputs {
 
 export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
   kind: "Bridge",
-  fields: { name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() },
+  fields: bridgeSchema.shape,
   replaceOn: ["name"],
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],
@@ -35,13 +32,13 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
       .step(linkSetAlias(undefined, i.name, OWNER_MARK));
     for (const a of i.addresses) s.step(addrAdd(undefined, i.name, a));
     if (i.up) s.step(linkSetUp(undefined, i.name));
-    s.raw(shellJoin(linkShow(undefined, i.name)));
+    s.raw(shellJoin(addrShow(undefined, i.name)));
     const live = parseLink(await run(c, s.toString()));
     return { mac: live?.mac ?? "" };
   },
 
   async read(c, state) {
-    const live = parseLink(await run(c, `${shellJoin(linkShow(undefined, state.name))} 2>/dev/null || true`));
+    const live = parseLink(await run(c, `${shellJoin(addrShow(undefined, state.name))} 2>/dev/null || true`));
     if (!live || live.alias !== OWNER_MARK || live.kind !== "bridge") return undefined;
     return {
       name: live.name,
@@ -60,7 +57,7 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
     if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
     if (news.stp !== undefined && news.stp !== olds.stp) s.step(linkSetBridgeStp(undefined, news.name, news.stp));
     if (news.up !== olds.up) s.step(linkSetUp(undefined, news.name, news.up));
-    s.raw(shellJoin(linkShow(undefined, news.name)));
+    s.raw(shellJoin(addrShow(undefined, news.name)));
     const live = parseLink(await run(c, s.toString()));
     return { mac: live?.mac ?? olds.mac };
   },

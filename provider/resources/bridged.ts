@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetUp, linkShow } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetUp } from "../ip/link";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { routeAdd, routeReplace, routeShow } from "../ip/route";
 import { stableMac } from "../ip/mac";
 import { cidr, canonicalCidr, cidrContains, ifName, ipAddress, mtu, netnsName, parseCidr } from "../validate/net";
@@ -20,15 +20,18 @@ import type { CheckFailure } from "../validate/errors";
  * The same objects as NetNamespace + VethPair + Route, for stacks with many namespaces
  * (a third of the resources, so a third of the engine's per-resource work).
  */
-export interface BridgedNamespaceInputs extends WithConnection {
-  name: string;
-  bridge: string;
-  address: string;
-  gateway?: string;
-  hostVeth: string;
-  nsVeth: string;
-  mtu?: number;
-}
+export const bridgedNamespaceSchema = z.object({
+  name: netnsName,
+  bridge: ifName,
+  address: cidr.transform(canonicalCidr),
+  gateway: ipAddress.optional(),
+  hostVeth: ifName,
+  nsVeth: ifName,
+  mtu: mtu.optional(),
+});
+
+/** The inputs after check; the schema above is their one source (BridgedNamespaceArgs is checked against it). */
+export type BridgedNamespaceInputs = WithConnection & z.output<typeof bridgedNamespaceSchema>;
 
 export interface BridgedNamespaceOutputs {
   mac: string;
@@ -37,15 +40,7 @@ export interface BridgedNamespaceOutputs {
 
 export const bridgedNamespaceProvider = defineResource<BridgedNamespaceInputs, BridgedNamespaceOutputs>({
   kind: "BridgedNamespace",
-  fields: {
-    name: netnsName,
-    bridge: ifName,
-    address: cidr.transform(canonicalCidr),
-    gateway: ipAddress.optional(),
-    hostVeth: ifName,
-    nsVeth: ifName,
-    mtu: mtu.optional(),
-  },
+  fields: bridgedNamespaceSchema.shape,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.gateway && !cidrContains(i.address, i.gateway)) {
@@ -118,9 +113,9 @@ export const bridgedNamespaceProvider = defineResource<BridgedNamespaceInputs, B
 /** lo and the veth end in the namespace, the host end, and our default route: one line of JSON each. */
 function show(i: BridgedNamespaceInputs): string {
   return [
-    linkShow(i.name, "lo"),
-    linkShow(i.name, i.nsVeth),
-    linkShow(undefined, i.hostVeth),
+    addrShow(i.name, "lo"),
+    addrShow(i.name, i.nsVeth),
+    addrShow(undefined, i.hostVeth),
     routeShow(i.name, { destination: "default" }),
   ].map((argv) => `${shellJoin(argv)} 2>/dev/null || echo '[]'`).join("\n");
 }

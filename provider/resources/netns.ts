@@ -1,17 +1,18 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkSetAlias, linkSetUp, linkShow } from "../ip/link";
+import { linkSetAlias, linkSetUp } from "../ip/link";
+import { addrShow } from "../ip/addr";
 import { netnsName } from "../validate/net";
 import { Script } from "../ssh/script";
 import { shellJoin } from "../ssh/quote";
 import { parseLink } from "../state/link";
 import { OWNER_MARK, ownedLinkProbe } from "../marker";
 
-export interface NetNamespaceInputs extends WithConnection {
-  name: string;
-  loopbackUp: boolean;
-}
+/** A namespace's inputs after check: the one source of NetNamespaceInputs (and of what NetNamespaceArgs may hold). */
+export const netNamespaceSchema = z.object({ name: netnsName, loopbackUp: z.boolean().default(true) });
+
+export type NetNamespaceInputs = WithConnection & z.output<typeof netNamespaceSchema>;
 
 export interface NetNamespaceOutputs {
   loopbackUp: boolean;
@@ -19,7 +20,7 @@ export interface NetNamespaceOutputs {
 
 export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamespaceOutputs>({
   kind: "NetNamespace",
-  fields: { name: netnsName, loopbackUp: z.boolean().default(true) },
+  fields: netNamespaceSchema.shape,
   replaceOn: ["name"],
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`],
@@ -35,7 +36,7 @@ export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamesp
   },
 
   async read(c, state) {
-    const out = await run(c, `${shellJoin(linkShow(state.name, "lo"))} 2>/dev/null || true`);
+    const out = await run(c, `${shellJoin(addrShow(state.name, "lo"))} 2>/dev/null || true`);
     const lo = parseLink(out);
     if (!lo || lo.alias !== OWNER_MARK) return undefined;
     return { name: state.name, loopbackUp: lo.up };

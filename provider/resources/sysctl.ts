@@ -4,11 +4,7 @@ import { sysctlGet, sysctlSet } from "../sysctl/sysctl";
 import { netnsName } from "../validate/net";
 import { shellJoin, shellQuote } from "../ssh/quote";
 
-export interface SysctlInputs extends WithConnection {
-  key: string;
-  value: string;
-  namespace?: string;
-}
+export type SysctlInputs = WithConnection & z.output<typeof sysctlSchema>;
 
 export interface SysctlOutputs {
   /** The value before this resource set it; restored on delete. */
@@ -18,16 +14,19 @@ export interface SysctlOutputs {
 /** sysctl prints multi-value keys with tabs; compare them with single spaces. */
 const norm = (s: string) => s.trim().replace(/\s+/g, " ");
 
+/** A sysctl's inputs after check: the one source of SysctlInputs (and of what SysctlArgs may hold). */
+export const sysctlSchema = z.object({
+  key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, "key must be a dotted sysctl name such as net.ipv4.ip_forward"),
+  value: z
+    .union([z.string(), z.number().transform(String)], { error: "value must be a string or a number, e.g. \"1\"" })
+    .pipe(z.string().regex(/^[A-Za-z0-9 \t_.:,/+-]{1,256}$/, "value may contain only letters, digits, spaces and _.:,/+- (at most 256)"))
+    .transform(norm),
+  namespace: netnsName.optional(),
+});
+
 export const sysctlProvider = defineResource<SysctlInputs, SysctlOutputs>({
   kind: "Sysctl",
-  fields: {
-    key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, "key must be a dotted sysctl name such as net.ipv4.ip_forward"),
-    value: z
-      .union([z.string(), z.number().transform(String)], { error: "value must be a string or a number, e.g. \"1\"" })
-      .pipe(z.string().regex(/^[A-Za-z0-9 \t_.:,/+-]{1,256}$/, "value may contain only letters, digits, spaces and _.:,/+- (at most 256)"))
-      .transform(norm),
-    namespace: netnsName.optional(),
-  },
+  fields: sysctlSchema.shape,
   replaceOn: ["key", "namespace"],
   idOf: (i) => `sysctl/${i.namespace ?? ""}/${i.key}`,
   namesOf: (i) => [`sysctl/${i.namespace ?? ""}/${i.key}`],

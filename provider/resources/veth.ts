@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import {
-  linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp, linkShow,
+  linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp,
 } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
 import { netnsExists } from "../ip/netns";
 import { cidrList, ifName, mtu, netnsName } from "../validate/net";
@@ -14,18 +14,9 @@ import { OWNER_MARK, ownedLinkProbe } from "../marker";
 import type { CheckFailure } from "../validate/errors";
 
 /** One end of the pair: where it lives and what it is plugged into. */
-export interface VethEnd {
-  name: string;
-  namespace?: string;
-  addresses: string[];
-  bridge?: string;
-}
+export type VethEnd = z.output<typeof vethEndSchema>;
 
-export interface VethPairInputs extends WithConnection, VethEnd {
-  mtu?: number;
-  up: boolean;
-  peer: VethEnd;
-}
+export type VethPairInputs = WithConnection & z.output<typeof vethPairSchema>;
 
 export interface VethPairOutputs {
   mac: string;
@@ -38,12 +29,16 @@ const end = {
   addresses: cidrList,
   bridge: ifName.optional(),
 };
+const vethEndSchema = z.strictObject(end);
+
+/** A pair's inputs after check: the one source of VethPairInputs (and of what VethPairArgs may hold). */
+export const vethPairSchema = z.object({ ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: vethEndSchema });
 
 const where = (ns?: string) => (ns ? `namespace ${ns}` : "the host namespace");
 
 export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>({
   kind: "VethPair",
-  fields: { ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: z.strictObject(end) },
+  fields: vethPairSchema.shape,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.name === i.peer.name && i.namespace === i.peer.namespace) {
@@ -119,7 +114,7 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
 
 /** Both ends' JSON, one line each (a missing end prints "[]"). */
 function showBoth(i: VethEnd & { peer: VethEnd }): string {
-  return [i, i.peer].map((e) => `${shellJoin(linkShow(e.namespace, e.name))} 2>/dev/null || echo '[]'`).join("\n");
+  return [i, i.peer].map((e) => `${shellJoin(addrShow(e.namespace, e.name))} 2>/dev/null || echo '[]'`).join("\n");
 }
 
 function parseBoth(out: string): [LinkState | undefined, LinkState | undefined] {
