@@ -1,6 +1,7 @@
 /** check and diff of BridgedNamespace, Ping and LabVm: pure logic, no host, no root. */
 import test from "ava";
-import { bridgedNamespaceProvider, labVmProvider, pingProvider } from "../../provider/resources";
+import { bridgedNamespaceProvider, pingProvider } from "../../provider/resources";
+import { labVmProvider } from "../../provider/resources/labvm";
 import type { DynamicProvider } from "../../provider/resource";
 import { UNKNOWN } from "../../provider/validate/unknown";
 import { accepts, rejects } from "./check-helpers";
