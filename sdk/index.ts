@@ -4,6 +4,7 @@ export * from "./bridge";
 export * from "./veth";
 export * from "./route";
 export * from "./nat";
+export * from "./iptablesRule";
 export * from "./sysctl";
 export * from "./labvm";
 export * from "./ping";

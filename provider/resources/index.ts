@@ -7,3 +7,4 @@ export * from "./sysctl";
 export * from "./labvm";
 export * from "./ping";
 export * from "./bridged";
+export * from "./iptablesRule";
