@@ -7,6 +7,8 @@ import { Route } from "../route";
 import { NatRule } from "../nat";
 import { Sysctl } from "../sysctl";
 import { BridgedNamespace } from "../bridged";
+import { IptablesRule } from "../iptablesRule";
+import { checkHostIn, firstHost } from "./subnets";
 
 /** A namespace ("container") on the node's bridge. */
 export interface NamespaceSpec {
@@ -46,6 +48,13 @@ export interface NodeNetworkArgs {
   /** Turn on net.ipv4.ip_forward (restored on destroy). Default true. */
   ipForward?: boolean;
   /**
+   * Accept forwarded traffic from and to the subnet, as CNI's firewall plugin does: two
+   * filter rules at the top of FORWARD, `-s SUBNET -j ACCEPT` and `-d SUBNET -j ACCEPT`
+   * (with owner comments). Needed on hosts whose FORWARD policy is DROP (Docker, ufw,
+   * hardened images) and with bridge netfilter on. Default true; false adds none.
+   */
+  allowForwarding?: boolean;
+  /**
    * One BridgedNamespace per namespace instead of NetNamespace + VethPair + Route: the same
    * kernel objects with a third of the resources, for nodes with many namespaces. Default false.
    */
@@ -69,14 +78,14 @@ export class NodeNetwork extends pulumi.ComponentResource {
     super("pulumi-netns:index:NodeNetwork", name, {}, opts);
     const parent = { parent: this };
     const lan = args.lanInterface ?? "eth0";
-    const [net, prefix] = args.subnet.split("/");
-    const gateway = net.replace(/\d+$/, (d) => String(Number(d) + 1));
+    const { gateway, prefix } = firstHost(args.subnet, `NodeNetwork ${name}: subnet`);
     const connection = args.connection;
 
     this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`] }, parent);
     const addresses: Record<string, pulumi.Output<string>> = {};
     args.namespaces.forEach((spec, k) => {
       const i = k + 1;
+      if (typeof spec.address === "string") checkHostIn(spec.address, args.subnet, `NodeNetwork ${name}: namespaces[${k}].address`);
       addresses[spec.name] = pulumi.output(spec.address);
       if (args.compact) {
         new BridgedNamespace(`${name}-${spec.name}`, {
@@ -102,6 +111,7 @@ export class NodeNetwork extends pulumi.ComponentResource {
     if (args.masquerade ?? true) {
       new NatRule(`${name}-masquerade`, { connection, source: args.subnet, outInterface: lan, jump: "MASQUERADE" }, parent);
     }
+    if (args.allowForwarding ?? true) forwardRules(name, connection, args.subnet, parent);
     if (args.ipForward ?? true) {
       new Sysctl(`${name}-ip-forward`, { connection, key: "net.ipv4.ip_forward", value: "1" }, parent);
     }
@@ -110,4 +120,12 @@ export class NodeNetwork extends pulumi.ComponentResource {
     this.subnet = pulumi.output(args.subnet);
     this.registerOutputs({ bridge: this.bridge, namespaceAddresses: this.namespaceAddresses, bridgeAddress: this.bridgeAddress, subnet: this.subnet });
   }
+}
+
+/** FORWARD ACCEPT for traffic leaving and entering a subnet, inserted at the top (before a host's own DROP/REJECT rules). */
+export function forwardRules(name: string, connection: pulumi.Input<ConnectionArgs>, subnet: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): IptablesRule[] {
+  return [
+    new IptablesRule(`${name}-forward-out`, { connection, chain: "FORWARD", source: subnet, jump: "ACCEPT", position: "insert" }, parent),
+    new IptablesRule(`${name}-forward-in`, { connection, chain: "FORWARD", destination: subnet, jump: "ACCEPT", position: "insert" }, parent),
+  ];
 }

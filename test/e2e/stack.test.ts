@@ -33,7 +33,7 @@ const namespacesOf = (n: NodeCfg) => n.namespaces ?? { NS1: hostPart(n.subnet, 2
 
 /** kind → resource names the program registers for these nodes (all on lab VMs). */
 function declared(nodes: NodeCfg[]): Record<string, string[]> {
-  const r: Record<string, string[]> = { Stack: [`pulumi-netns-demo-${STACK}`], LabVm: [], NodeNetwork: [], Bridge: [], NetNamespace: [], VethPair: [], Route: [], NatRule: [], Sysctl: [], Ping: [] };
+  const r: Record<string, string[]> = { Stack: [`pulumi-netns-demo-${STACK}`], LabVm: [], NodeNetwork: [], Bridge: [], NetNamespace: [], VethPair: [], Route: [], NatRule: [], IptablesRule: [], Sysctl: [], Ping: [] };
   for (const n of nodes) {
     r.LabVm.push(`${n.name}-vm`);
     r.NodeNetwork.push(n.name);
@@ -45,6 +45,7 @@ function declared(nodes: NodeCfg[]): Record<string, string[]> {
     }
     nodes.filter((o) => o !== n).forEach((_, k) => r.Route.push(`${n.name}-peer-${k + 1}`));
     r.NatRule.push(`${n.name}-masquerade`);
+    r.IptablesRule.push(`${n.name}-forward-out`, `${n.name}-forward-in`);
     r.Sysctl.push(`${n.name}-ip-forward`);
     for (const from of Object.keys(namespacesOf(n))) {
       for (const o of nodes) if (o !== n) for (const to of Object.keys(namespacesOf(o))) r.Ping.push(`${n.name}-${from}-to-${o.name}-${to}`);
@@ -55,7 +56,7 @@ function declared(nodes: NodeCfg[]): Record<string, string[]> {
 }
 const counts = (byKind: Record<string, string[]>) => Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, v.length]));
 const total = (byKind: Record<string, string[]>) => Object.values(byKind).reduce((s, v) => s + v.length, 0);
-const NETWORK_KINDS = ["LabVm", "NodeNetwork", "Bridge", "NetNamespace", "VethPair", "Route", "NatRule", "Sysctl"];
+const NETWORK_KINDS = ["LabVm", "NodeNetwork", "Bridge", "NetNamespace", "VethPair", "Route", "NatRule", "IptablesRule", "Sysctl"];
 
 // ---- Shared state of the serial steps. ----
 
@@ -195,7 +196,7 @@ test.after.always(async (t) => {
 step(1, "preview of the fresh stack lists every resource and touches no host", async (t) => {
   const want = declared(DEFAULT_NODES);
   // The model agrees with the numbers the tutorial network is known to have.
-  t.like(counts(want), { LabVm: 2, Bridge: 2, NetNamespace: 4, VethPair: 4, Route: 6, NatRule: 2, Sysctl: 2, Ping: 8 });
+  t.like(counts(want), { LabVm: 2, Bridge: 2, NetNamespace: 4, VethPair: 4, Route: 6, NatRule: 2, IptablesRule: 4, Sysctl: 2, Ping: 8 });
 
   const r = await st().run(["preview"]);
   if (!ok(t, r, "pulumi preview")) return;
