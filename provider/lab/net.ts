@@ -5,6 +5,8 @@
  */
 import { run } from "./exec";
 import { labNet, vmNet } from "./names";
+import { vmNetOf, vmSubnetIndex } from "./profile";
+import type { LabRecord } from "./state";
 
 export async function linkExists(name: string): Promise<boolean> {
   return (await run(["ip", "link", "show", "dev", name], { allowFail: true })).code === 0;
@@ -45,9 +47,9 @@ export async function deleteLink(name: string): Promise<void> {
 }
 
 /** The VM's netns with lo up and eth0 (lab IP) plugged into the bridge. */
-export async function ensureVmNet(lab: string, index: number, i: number): Promise<void> {
-  const net = labNet(index);
-  const vm = vmNet(lab, index, i);
+export async function ensureVmNet(rec: LabRecord, i: number): Promise<void> {
+  const net = labNet(vmSubnetIndex(rec, i));
+  const vm = vmNetOf(rec, i);
   const inVm = (...argv: string[]) => run(["ip", "-n", vm.netns, ...argv]);
   if (!(await netnsExists(vm.netns))) await run(["ip", "netns", "add", vm.netns]);
   await inVm("link", "set", "lo", "up");
