@@ -5,6 +5,7 @@ export * from "./veth";
 export * from "./route";
 export * from "./nat";
 export * from "./iptablesRule";
+export * from "./vxlan";
 export * from "./sysctl";
 export * from "./labvm";
 export * from "./ping";

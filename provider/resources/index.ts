@@ -8,3 +8,4 @@ export * from "./labvm";
 export * from "./ping";
 export * from "./bridged";
 export * from "./iptablesRule";
+export * from "./vxlan";
