@@ -11,3 +11,4 @@ export * from "./labvm";
 export * from "./ping";
 export * from "./bridged";
 export * from "./components/nodeNetwork";
+export * from "./components/cluster";

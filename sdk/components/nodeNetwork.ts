@@ -9,6 +9,7 @@ import { Sysctl } from "../sysctl";
 import { BridgedNamespace } from "../bridged";
 import { IptablesRule } from "../iptablesRule";
 import { checkHostIn, firstHost } from "./subnets";
+import { cidrNetwork } from "../../provider/validate/net";
 
 /** A namespace ("container") on the node's bridge. */
 export interface NamespaceSpec {
@@ -28,6 +29,11 @@ export interface PeerRouteSpec {
   subnet: pulumi.Input<string>;
   /** The other node's LAN IP. */
   via: pulumi.Input<string>;
+  /**
+   * A stable name for the peer (e.g. its node name): the route is then named `<node>-peer-<name>`,
+   * so adding or removing another peer never renames (replaces) this one. Default: its 1-based position.
+   */
+  name?: string;
 }
 
 export interface NodeNetworkArgs {
@@ -35,8 +41,12 @@ export interface NodeNetworkArgs {
   connection: pulumi.Input<ConnectionArgs>;
   /** The bridge's name. Default "br0". */
   bridgeName?: string;
-  /** The bridge subnet, e.g. "172.16.0.0/24"; the bridge takes its first address (.1). */
+  /** The bridge subnet, e.g. "172.16.0.0/24"; the bridge takes its first address (.1) unless bridgeAddress is set. */
   subnet: string;
+  /** The bridge's address in the subnet, the namespaces' gateway. Default: the subnet's first host (.1). */
+  bridgeAddress?: string;
+  /** MTU of the bridge and the veth pairs (e.g. 1450 on a VXLAN overlay). Default: the kernel's (1500). */
+  mtu?: number;
   /** The namespaces to attach, each with a veth pair, its address and a default route via the bridge. */
   namespaces: NamespaceSpec[];
   /** Routes to other nodes' subnets through the LAN. Default none. */
@@ -78,10 +88,18 @@ export class NodeNetwork extends pulumi.ComponentResource {
     super("pulumi-netns:index:NodeNetwork", name, {}, opts);
     const parent = { parent: this };
     const lan = args.lanInterface ?? "eth0";
-    const { gateway, prefix } = firstHost(args.subnet, `NodeNetwork ${name}: subnet`);
+    const { gateway: first, prefix } = firstHost(args.subnet, `NodeNetwork ${name}: subnet`);
+    if (args.bridgeAddress !== undefined) checkHostIn(args.bridgeAddress, args.subnet, `NodeNetwork ${name}: bridgeAddress`);
+    const gateway = args.bridgeAddress ?? first;
+    const mtu = args.mtu;
+    (args.peers ?? []).forEach((p, k) => {
+      if (typeof p.subnet === "string" && cidrNetwork(p.subnet) === cidrNetwork(args.subnet)) {
+        throw new Error(`NodeNetwork ${name}: peers[${k}].subnet ${p.subnet} is this node's own subnet: a node cannot be its own peer; remove it`);
+      }
+    });
     const connection = args.connection;
 
-    this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`] }, parent);
+    this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`], mtu }, parent);
     const addresses: Record<string, pulumi.Output<string>> = {};
     args.namespaces.forEach((spec, k) => {
       const i = k + 1;
@@ -90,7 +108,7 @@ export class NodeNetwork extends pulumi.ComponentResource {
       if (args.compact) {
         new BridgedNamespace(`${name}-${spec.name}`, {
           connection, name: spec.name, bridge: this.bridge.name, address: pulumi.interpolate`${spec.address}/${prefix}`,
-          gateway, hostVeth: spec.hostVeth ?? `veth${i}0`, nsVeth: spec.nsVeth ?? `veth${i}1`,
+          gateway, hostVeth: spec.hostVeth ?? `veth${i}0`, nsVeth: spec.nsVeth ?? `veth${i}1`, mtu,
         }, parent);
         return;
       }
@@ -99,6 +117,7 @@ export class NodeNetwork extends pulumi.ComponentResource {
         connection,
         name: spec.hostVeth ?? `veth${i}0`,
         bridge: this.bridge.name,
+        mtu,
         peer: { name: spec.nsVeth ?? `veth${i}1`, namespace: ns.name, addresses: [pulumi.interpolate`${spec.address}/${prefix}`] },
       }, parent);
       new Route(`${name}-${spec.name}-default`, {
@@ -106,7 +125,7 @@ export class NodeNetwork extends pulumi.ComponentResource {
       }, parent);
     });
     (args.peers ?? []).forEach((peer, k) => {
-      new Route(`${name}-peer-${k + 1}`, { connection, destination: peer.subnet, via: peer.via, device: lan }, parent);
+      new Route(`${name}-peer-${peer.name ?? k + 1}`, { connection, destination: peer.subnet, via: peer.via, device: lan }, parent);
     });
     if (args.masquerade ?? true) {
       new NatRule(`${name}-masquerade`, { connection, source: args.subnet, outInterface: lan, jump: "MASQUERADE" }, parent);
