@@ -103,15 +103,18 @@ export class TestStack {
     readonly workDir: string,
     readonly configFile: string,
     private readonly cli: Omit<PulumiCliOptions, "timeoutMs" | "cwd">,
+    /** The project's folder (its Pulumi.yaml): where commands run. Default the repo root. */
+    readonly projectDir = REPO_ROOT,
   ) {}
 
-  static async create(name: string, opts: { passphrase?: string; binDir?: string } = {}): Promise<TestStack> {
+  static async create(name: string, opts: { passphrase?: string; binDir?: string; projectDir?: string } = {}): Promise<TestStack> {
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `pulumi-netns-${name}-`));
     const scratch = path.join(workDir, "project");
     for (const d of [scratch, path.join(workDir, "state"), path.join(workDir, "home")]) await fs.mkdir(d);
-    await fs.copyFile(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
+    const projectDir = opts.projectDir ?? REPO_ROOT;
+    await fs.copyFile(path.join(projectDir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
     const cli = { workDir, passphrase: opts.passphrase ?? `e2e-passphrase-${name}`, binDir: opts.binDir };
-    const stack = new TestStack(name, workDir, path.join(scratch, `Pulumi.${name}.yaml`), cli);
+    const stack = new TestStack(name, workDir, path.join(scratch, `Pulumi.${name}.yaml`), cli, projectDir);
     const init = await stack.run(["stack", "init"], { cwd: scratch }); // the name comes from --stack
     if (init.code !== 0) {
       await fs.rm(workDir, { recursive: true, force: true });
@@ -124,7 +127,7 @@ export class TestStack {
   async run(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<PulumiResult> {
     const full = [...args, "--stack", this.name, "--non-interactive", "--color", "never"];
     if (TAKES_CONFIG_FILE.has(args[0])) full.push("--config-file", this.configFile);
-    const r = await pulumiCli(full, { ...this.cli, ...opts });
+    const r = await pulumiCli(full, { cwd: this.projectDir, ...this.cli, ...opts });
     this.history.push({ args, code: r.code, ms: r.ms });
     return r;
   }
