@@ -4,3 +4,4 @@ export * from "./link";
 export * from "./addr";
 export * from "./route";
 export * from "./mac";
+export * from "./vxlan";

@@ -5,6 +5,8 @@
  */
 import { runLocal } from "./exec";
 import { labNet, vmNet } from "./names";
+import { vmNetOf, vmSubnetIndex } from "./profile";
+import type { LabRecord } from "./state";
 
 /** Is there a link of this name in the root namespace? (Not the builder `ip/link.ts` linkExists, which returns argv.) */
 export async function hasLink(name: string): Promise<boolean> {
@@ -47,9 +49,9 @@ export async function deleteLink(name: string): Promise<void> {
 }
 
 /** The VM's netns with lo up and eth0 (lab IP) plugged into the bridge. */
-export async function ensureVmNet(lab: string, index: number, i: number): Promise<void> {
-  const net = labNet(index);
-  const vm = vmNet(lab, index, i);
+export async function ensureVmNet(rec: LabRecord, i: number): Promise<void> {
+  const net = labNet(vmSubnetIndex(rec, i));
+  const vm = vmNetOf(rec, i);
   const inVm = (...argv: string[]) => runLocal(["ip", "-n", vm.netns, ...argv]);
   if (!(await hasNetns(vm.netns))) await runLocal(["ip", "netns", "add", vm.netns]);
   await inVm("link", "set", "lo", "up");

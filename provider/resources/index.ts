@@ -6,3 +6,5 @@ export * from "./nat";
 export * from "./sysctl";
 export * from "./ping";
 export * from "./bridged";
+export * from "./iptablesRule";
+export * from "./vxlan";

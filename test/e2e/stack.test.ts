@@ -21,7 +21,7 @@ const STACK = `e2e-${process.pid}`;
 // ---- What the program declares: read from its own preview and state, never re-derived here. ----
 
 /** The tutorial network's shape (2 nodes, 2 namespaces each): fixed facts, not the program's naming. */
-const TUTORIAL_COUNTS = { Stack: 1, LabVm: 2, NodeNetwork: 2, Bridge: 2, NetNamespace: 4, VethPair: 4, Route: 6, NatRule: 2, Sysctl: 2, Ping: 8 };
+const TUTORIAL_COUNTS = { Stack: 1, LabVm: 2, NodeNetwork: 2, Bridge: 2, NetNamespace: 4, VethPair: 4, Route: 6, NatRule: 2, IptablesRule: 4, Sysctl: 2, Ping: 8 };
 
 type ByKind = Record<string, string[]>;
 const counts = (byKind: ByKind) => Object.fromEntries(Object.entries(byKind).map(([k, v]) => [k, v.length]));
@@ -53,7 +53,7 @@ async function stateResources(t: ExecutionContext): Promise<StateResource[] | un
 
 /** What `preview` of the fresh stack showed (step 1): checked against what `up` made (step 2). */
 let previewed: ByKind | undefined;
-const NETWORK_KINDS = ["LabVm", "NodeNetwork", "Bridge", "NetNamespace", "VethPair", "Route", "NatRule", "Sysctl"];
+const NETWORK_KINDS = ["LabVm", "NodeNetwork", "Bridge", "NetNamespace", "VethPair", "Route", "NatRule", "IptablesRule", "Sysctl"];
 
 // ---- Shared state of the serial steps. ----
 

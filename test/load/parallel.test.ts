@@ -31,8 +31,8 @@ const UP_TIMEOUT_MS = 10 * 60_000;
 const SAMPLE = [1, 13, 25];
 const FIGURES = path.resolve(__dirname, "..", "figures", "load.json");
 
-/** What the bench program declares: per host bridge, 3 per namespace, peer routes, NAT, ip_forward; plus components and the stack. */
-const NETWORK_RESOURCES = HOSTS * (1 + 3 * NAMESPACES + (HOSTS - 1) + 2);
+/** What the bench program declares: per host bridge, 3 per namespace, peer routes, NAT, ip_forward, 2 FORWARD rules; plus components and the stack. */
+const NETWORK_RESOURCES = HOSTS * (1 + 3 * NAMESPACES + (HOSTS - 1) + 2 + 2);
 const RESOURCES_PER_UP = NETWORK_RESOURCES + HOSTS /* NodeNetwork */ + 1; /* pulumi:pulumi:Stack */
 
 interface Cycle {
