@@ -1,9 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
-
-// Cast: the provider-name union in ./provider lists the kinds known when it was written.
-const provider = dynamicProvider("iptablesRuleProvider" as Parameters<typeof dynamicProvider>[0]);
+import { DynamicResource, secretConnection } from "./provider";
 
 export interface IptablesRuleArgs {
   /** The host to add the rule on. */
@@ -51,7 +48,7 @@ export interface IptablesRuleArgs {
  * -m comment --comment C -j ACCEPT`. Created only if no identical rule exists (`-C`); every
  * change replaces it; delete removes exactly this rule (matched with its comment).
  */
-export class IptablesRule extends pulumi.dynamic.Resource {
+export class IptablesRule extends DynamicResource {
   public readonly table!: pulumi.Output<string>;
   public readonly chain!: pulumi.Output<string>;
   public readonly jump!: pulumi.Output<string>;
@@ -60,14 +57,14 @@ export class IptablesRule extends pulumi.dynamic.Resource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: IptablesRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("iptablesRuleProvider", name, {
       connection: pulumi.secret(args.connection), table: args.table ?? "filter", chain: args.chain,
       source: args.source, notSource: args.notSource, destination: args.destination, notDestination: args.notDestination,
       inInterface: args.inInterface, notInInterface: args.notInInterface, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       protocol: args.protocol, sourcePort: args.sourcePort, destinationPort: args.destinationPort,
       jump: args.jump, toSource: args.toSource, position: args.position ?? "append", namespace: args.namespace,
       comment: args.comment ?? ruleCommentFor(name),
-    }, secretConnection(opts), "netns", "IptablesRule");
+    }, secretConnection(opts), "IptablesRule");
   }
 }
 

@@ -1,9 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
-
-// Cast: the provider-name union in ./provider lists the kinds known when it was written.
-const provider = dynamicProvider("vxlanProvider" as Parameters<typeof dynamicProvider>[0]);
+import { DynamicResource, secretConnection } from "./provider";
 
 export interface VxlanArgs {
   /** The host to create the device on. */
@@ -31,7 +28,7 @@ export interface VxlanArgs {
  * attached to a bridge, with a flood entry per peer (`bridge fdb append 00:00:00:00:00:00 dev NAME dst PEER`).
  * The namespaces on the bridges of all nodes then share one L2 segment, across routed LANs.
  */
-export class Vxlan extends pulumi.dynamic.Resource {
+export class Vxlan extends DynamicResource {
   public readonly name!: pulumi.Output<string>;
   public readonly vni!: pulumi.Output<number>;
   public readonly local!: pulumi.Output<string>;
@@ -44,9 +41,9 @@ export class Vxlan extends pulumi.dynamic.Resource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: VxlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super("vxlanProvider", name, {
       connection: pulumi.secret(args.connection), name: args.name, vni: args.vni, local: args.local, device: args.device,
       bridge: args.bridge, peers: args.peers ?? [], mtu: args.mtu, port: args.port ?? 4789, mac: undefined,
-    }, secretConnection(opts), "netns", "Vxlan");
+    }, secretConnection(opts), "Vxlan");
   }
 }

@@ -1,5 +1,5 @@
 import type { Argv } from "../ssh/quote";
-import { ip } from "./ns";
+import { ip } from "./command";
 
 /** The all-zero MAC: a flood entry (broadcast, unknown unicast, multicast) in a VXLAN device's FDB. */
 export const FLOOD_MAC = "00:00:00:00:00:00";

@@ -1,5 +1,5 @@
 import type { Argv } from "../ssh/quote";
-import { inNetns } from "../ip/ns";
+import { inNetns } from "../ip/command";
 import { splitRuleLine } from "./parse";
 
 /**
