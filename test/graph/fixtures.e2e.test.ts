@@ -1,0 +1,90 @@
+import test from "ava";
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
+import { labDown } from "../../provider/lab";
+import { engineBinDir, ok, REPO_ROOT, TestStack } from "../helpers/pulumi";
+
+/**
+ * Records the graph fixtures from real runs of the demo program (examples/two-node) through
+ * the real engine, on its own lab "g12a" (index 80): the fresh preview, the state after `up`
+ * (`stack export`, secrets encrypted), the preview of a change (node2 gains NS3, NS1 moves to
+ * .9) and the destroy preview. They land in test/graph/fixtures/, which the unit and browser
+ * tests render. after.always destroys the stack and downs the lab.
+ */
+const LAB = "g12a";
+const LAB_INDEX = 80;
+const STACK = "graph-demo"; // fixed: it is part of every URN and NAT comment in the fixtures
+const FIXTURES = path.join(REPO_ROOT, "test", "graph", "fixtures");
+
+let stack: TestStack | undefined;
+const st = () => {
+  if (!stack) throw new Error("the test stack was not created (see the before hook)");
+  return stack;
+};
+
+async function save(name: string, text: string): Promise<void> {
+  JSON.parse(text); // only JSON is ever saved
+  // Secrets stay ciphertext in an export without --show-secrets and "[secret]" in a preview.
+  if (/PRIVATE KEY|e2e-passphrase/.test(text)) throw new Error(`${name}: a private key or passphrase in plain text; not saved`);
+  await fs.mkdir(FIXTURES, { recursive: true });
+  await fs.writeFile(path.join(FIXTURES, name), text.endsWith("\n") ? text : `${text}\n`);
+}
+
+test.before(async (t) => {
+  await fs.access(path.join(REPO_ROOT, "dist", "examples", "two-node", "index.js"));
+  await labDown(LAB).catch(() => undefined); // left over from a crashed run
+  stack = await TestStack.create(STACK, { binDir: await engineBinDir() });
+  for (const [k, v] of [["labName", LAB], ["labIndex", String(LAB_INDEX)]]) {
+    const r = await st().configSet(k, v);
+    if (r.code !== 0) throw new Error(`pulumi config set ${k} failed: ${r.stderr}`);
+  }
+  t.log(`stack ${STACK} in ${st().workDir}`);
+});
+
+test.after.always(async (t) => {
+  const problems = stack ? await stack.remove() : [];
+  for (const p of problems) t.log(`cleanup: ${p}`);
+  await labDown(LAB);
+});
+
+test.serial("the demo stack's export and previews are recorded from real runs", async (t) => {
+  const fresh = await st().run(["preview", "--json"]);
+  if (!ok(t, fresh, "pulumi preview --json")) return;
+  await save("preview-create.json", fresh.stdout);
+
+  if (!ok(t, await st().run(["up", "--yes", "--skip-preview"]), "pulumi up")) return;
+  const exp = await st().run(["stack", "export"]);
+  if (!ok(t, exp, "pulumi stack export")) return;
+  t.true(exp.stdout.includes("4dabf18193072939515e22adb298388d"), "the connections are stored as secrets");
+  await save("export.json", exp.stdout);
+
+  // The change: node2 gains NS3 (.4) and NS1 moves from .2 to .9 (the program's `nodes` config).
+  const nodes = [
+    { name: "node1", subnet: "172.16.0.0/24" },
+    { name: "node2", subnet: "172.16.1.0/24", namespaces: { NS1: "172.16.1.9", NS2: "172.16.1.3", NS3: "172.16.1.4" } },
+  ];
+  const set = await st().run([
+    "config", "set-all", "--path",
+    ...nodes.flatMap((n, i) => [
+      "--plaintext", `nodes[${i}].name=${n.name}`,
+      "--plaintext", `nodes[${i}].subnet=${n.subnet}`,
+      ...Object.entries(n.namespaces ?? {}).flatMap(([ns, ip]) => ["--plaintext", `nodes[${i}].namespaces.${ns}=${ip}`]),
+    ]),
+  ]);
+  if (!ok(t, set, "pulumi config set-all")) return;
+  const change = await st().run(["preview", "--json"]);
+  if (!ok(t, change, "pulumi preview --json (change)")) return;
+  await save("preview-change.json", change.stdout);
+
+  const destroy = await st().run(["destroy", "--preview-only", "--json"]);
+  if (!ok(t, destroy, "pulumi destroy --preview-only --json")) return;
+  await save("preview-destroy.json", destroy.stdout);
+
+  // A preview that fails: an address the provider's check rejects.
+  const bad = await st().run(["config", "set", "--path", "nodes[1].namespaces.NS4", "999.16.1.5"]);
+  if (!ok(t, bad, "pulumi config set (bad address)")) return;
+  const failed = await st().run(["preview", "--json"]);
+  t.not(failed.code, 0, "the preview of a bad address fails");
+  await save("preview-error.json", failed.stdout);
+  t.pass();
+});
