@@ -42,10 +42,13 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-function readInput(file: string | undefined): string {
+async function readInput(file: string | undefined): Promise<string> {
   if (file === undefined || file === "-") {
     if (process.stdin.isTTY) throw new UsageError("no input: give a FILE or pipe in `pulumi stack export` / `pulumi preview --json`");
-    return fs.readFileSync(0, "utf8");
+    // A stream, not readFileSync(0): a non-blocking pipe answers EAGAIN to a sync read.
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString("utf8");
   }
   try {
     return fs.readFileSync(file, "utf8");
@@ -66,7 +69,7 @@ function writeAtomically(out: string, text: string): void {
   }
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === "-h" || cmd === "--help" || cmd === "help") {
     process.stdout.write(`${USAGE}\n`);
@@ -78,15 +81,15 @@ function main(argv: string[]): number {
     return 0;
   }
   const args = parseArgs(rest);
-  const text = renderGraph(graphOf(readInput(args.file)), args.format);
+  const text = renderGraph(graphOf(await readInput(args.file)), args.format);
   if (args.out) writeAtomically(args.out, text);
   else process.stdout.write(text);
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (e) {
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (e: unknown) => {
   if (e instanceof UsageError) {
     process.stderr.write(`pulumi-netns: ${e.message} (see pulumi-netns graph --help)\n`);
     process.exitCode = 2;
@@ -97,4 +100,4 @@ try {
     process.stderr.write(`pulumi-netns graph: internal error: ${(e as Error).message.split("\n")[0]}\n`);
     process.exitCode = 1;
   }
-}
+});

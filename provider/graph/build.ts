@@ -96,7 +96,8 @@ function apply(h: HostNode, d: Described, links: HostLink[], hostNames: Set<stri
 /** The whole model of a parsed input. */
 export function buildGraph(input: ParsedInput): NetworkGraph {
   const ours = input.resources.filter((r) => r.kind);
-  const at = placeResources(ours.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/netns:")));
+  // Probes and lab VMs draw nothing: they place no host (a LabVm only names one, below).
+  const at = placeResources(ours.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/netns:") && r.kind !== "Ping" && r.kind !== "LabVm"));
   const hosts = new Map<string, HostNode>();
   for (const a of new Set(at.values())) hosts.set(a, newHost(a));
   const hostNames = new Set(hosts.keys());
@@ -114,11 +115,11 @@ export function buildGraph(input: ParsedInput): NetworkGraph {
     const parent = r.parent ? ours.find((p) => p.urn === r.parent) : undefined;
     if (parent && !h.titles.includes(parent.name)) h.titles.push(parent.name);
   }
-  // LabVm outputs its host in plain text: its name says which VM a host is.
+  // LabVm outputs its host in plain text: its name says which VM a host is (when nothing else does).
   for (const r of ours.filter((x) => x.kind === "LabVm")) {
     const addr = typeof r.props.host === "string" ? r.props.host : undefined;
     const h = addr ? hosts.get(addr) : undefined;
-    if (h && !h.titles.includes(r.name)) h.titles.push(r.name);
+    if (h && !h.titles.length) h.titles.push(r.name);
   }
   for (const [address, cs] of changesOnHost) {
     const h = hosts.get(address)!;
@@ -131,7 +132,7 @@ export function buildGraph(input: ParsedInput): NetworkGraph {
   const shown = all.slice(0, MAX_HOSTS);
   const shownNames = new Set(shown.map((h) => h.address));
   return {
-    source: input.source, hosts: shown, collapsedHosts: all.length - shown.length,
+    source: input.source, partial: input.partial ?? false, hosts: shown, collapsedHosts: all.length - shown.length,
     links: dedupe(links).filter((l) => shownNames.has(l.from) && shownNames.has(l.to)), changes,
   };
 }
@@ -139,6 +140,7 @@ export function buildGraph(input: ParsedInput): NetworkGraph {
 /** Sort and limit a host's namespaces; namespaces with a planned change are always kept. */
 function collapse(h: HostNode): void {
   h.bridges.sort((a, b) => natural(a.name, b.name));
+  h.badges.sort((a, b) => natural(a.text, b.text));
   h.namespaces.sort((a, b) => natural(a.name, b.name));
   if (h.namespaces.length <= MAX_NAMESPACES) return;
   const changed = (n: NamespaceNode) => n.change !== "same" || [...n.ifaces, ...n.routes].some((i: Item) => i.change !== "same");

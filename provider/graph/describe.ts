@@ -75,7 +75,11 @@ function veth(r: Res, d: Described): void {
     if (e.namespace) {
       const part = ns(e.namespace, false, "same");
       part.ifaces.push(...iface);
-      if (!other.namespace && other.bridge) part.uplink = { bridge: other.bridge, label: `${other.name} - ${e.name}`, change: r.change };
+      if (!other.namespace && other.bridge) {
+        // The uplink is marked changed only when its bridge or names change, not its addresses.
+        const link = (x: Props) => [`${ends[1 - k](x).bridge} ${ends[1 - k](x).name} ${end(x).name}`];
+        part.uplink = { bridge: other.bridge, label: `${other.name} - ${e.name}`, change: items(r, link)[0].change };
+      }
       else if (other.namespace) part.peers.push({ text: `${e.name} - ${other.namespace}/${other.name}`, change: r.change });
       else part.peers.push({ text: `${e.name} - host/${other.name}`, change: r.change });
       d.namespaces.push(part);

@@ -30,6 +30,8 @@ export interface Res {
 export interface ParsedInput {
   source: "export" | "preview";
   resources: Res[];
+  /** A preview without its unchanged resources (run without --show-sames): only part of the network. */
+  partial?: boolean;
 }
 
 /** A dynamic resource of this package: pulumi-nodejs:dynamic/netns:<Kind>. */
@@ -105,7 +107,9 @@ function fromPreview(doc: Record<string, unknown>): ParsedInput {
     if (!seen || seen.change === "same") byUrn.set(r.urn, r);
     else if (seen.change === "replaced") seen.changedKeys = [...new Set([...seen.changedKeys, ...r.changedKeys])];
   }
-  return { source: "preview", resources: [...byUrn.values()] };
+  const summary = isObj(doc.changeSummary) ? doc.changeSummary : {};
+  const sames = [...byUrn.values()].filter((r) => r.change === "same" && r.type !== "pulumi:pulumi:Stack").length;
+  return { source: "preview", resources: [...byUrn.values()], partial: Number(summary.same ?? 0) > 1 && sames === 0 };
 }
 
 /** Parse the text of an export or a preview; throws GraphInputError (one line) on anything else. */

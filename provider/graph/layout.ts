@@ -64,8 +64,11 @@ function heading(g: NetworkGraph): string {
   return `pulumi-netns: the network after the planned change (preview: ${parts.join(", ") || "no changes"})`;
 }
 
+export const PARTIAL_NOTE = "Only the changed resources are drawn: this preview lacks the unchanged ones; run `pulumi preview --json --show-sames` for the whole network.";
+
 function notes(g: NetworkGraph): string[] {
   const out: string[] = [];
+  if (g.partial) out.push(PARTIAL_NOTE);
   const ns = g.hosts.reduce((s, h) => s + h.collapsed, 0);
   if (ns) out.push(`${ns} namespace${ns > 1 ? "s" : ""} collapsed (more than 25 on a host): ${g.hosts.filter((h) => h.collapsed).map((h) => `${h.titles[0] ?? h.address} ${h.collapsed}`).join(", ")}`);
   if (g.collapsedHosts) out.push(`${g.collapsedHosts} more host${g.collapsedHosts > 1 ? "s" : ""} collapsed (more than 8 hosts)`);

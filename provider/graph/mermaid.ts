@@ -7,6 +7,7 @@
 import type { Change } from "./input";
 import { CHANGE_WORD, itemText, labelWithMarker, MARKER, type NetworkGraph } from "./model";
 import { COLORS, DASHES } from "./svg";
+import { PARTIAL_NOTE } from "./layout";
 
 const FILL: Record<Change, string> = { same: "#ffffff", added: "#dafbe1", removed: "#ffebe9", changed: "#fff8c5", replaced: "#fbefff" };
 
@@ -48,6 +49,7 @@ export function renderMermaid(g: NetworkGraph): string {
     const arrow = l.kind === "overlay" ? "-.-" : "-->";
     edges.push({ text: `  ${a} ${arrow}|${q(labelWithMarker(`${l.kind === "route" ? "route " : ""}${l.label}`, l.change))}| ${b}`, change: l.change });
   }
+  if (g.partial) out.push(`  partial[${q(PARTIAL_NOTE)}]`);
   if (g.collapsedHosts) out.push(`  more_hosts[${q(`... ${g.collapsedHosts} more hosts collapsed`)}]`);
   out.push(...edges.map((e) => e.text));
   // Legend: one node per kind of change.

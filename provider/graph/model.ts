@@ -62,6 +62,8 @@ export interface HostLink {
 
 export interface NetworkGraph {
   source: "export" | "preview";
+  /** The preview lacks its unchanged resources (no --show-sames): only the changed part is drawn. */
+  partial: boolean;
   hosts: HostNode[];
   /** Hosts not drawn (beyond the limit). */
   collapsedHosts: number;
@@ -80,10 +82,18 @@ export const CHANGE_WORD: Record<Exclude<Change, "same">, string> = { added: "ad
 
 /** An item's text with its marker and, when changed, its old value: "~ 172.16.1.2/24 -> 172.16.1.9/24". */
 export function itemText(i: Item): string {
-  const body = i.old !== undefined && i.old !== i.text ? `${i.old} -> ${i.text}` : i.text;
+  const body = i.old !== undefined && i.old !== i.text ? changeText(i.old, i.text) : i.text;
   return i.change === "same" ? body : `${MARKER[i.change]} ${body}`;
 }
 
 export function labelWithMarker(text: string, change: Change): string {
   return change === "same" ? text : `${MARKER[change]} ${text}`;
+}
+
+/** "veth11 172.16.1.2/24" -> "veth11 172.16.1.9/24" reads "veth11 172.16.1.2/24 -> 172.16.1.9/24". */
+function changeText(old: string, now: string): string {
+  const a = old.split(" "), b = now.split(" ");
+  let k = 0;
+  while (k < a.length - 1 && k < b.length - 1 && a[k] === b[k]) k++;
+  return [...b.slice(0, k), `${a.slice(k).join(" ")} -> ${b.slice(k).join(" ")}`].join(" ");
 }

@@ -1,4 +1,5 @@
 import test from "ava";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { labDown } from "../../provider/lab";
@@ -8,13 +9,25 @@ import { engineBinDir, ok, REPO_ROOT, TestStack } from "../helpers/pulumi";
  * Records the graph fixtures from real runs of the demo program (examples/two-node) through
  * the real engine, on its own lab "g12a" (index 80): the fresh preview, the state after `up`
  * (`stack export`, secrets encrypted), the preview of a change (node2 gains NS3, NS1 moves to
- * .9) and the destroy preview. They land in test/graph/fixtures/, which the unit and browser
- * tests render. after.always destroys the stack and downs the lab.
+ * .9), the destroy preview and a failed preview. Each recording is rendered by the compiled CLI
+ * and checked. They land in test/graph/out/recorded/ (gitignored); with GRAPH_RECORD_FIXTURES=1
+ * in test/graph/fixtures/, the committed copies the unit and browser tests render (secrets
+ * stay ciphertext or "[secret]"; the save refuses a private key in plain text).
+ * after.always destroys the stack and downs the lab.
  */
 const LAB = "g12a";
 const LAB_INDEX = 80;
 const STACK = "graph-demo"; // fixed: it is part of every URN and NAT comment in the fixtures
-const FIXTURES = path.join(REPO_ROOT, "test", "graph", "fixtures");
+const FIXTURES = process.env.GRAPH_RECORD_FIXTURES === "1"
+  ? path.join(REPO_ROOT, "test", "graph", "fixtures")
+  : path.join(REPO_ROOT, "test", "graph", "out", "recorded");
+const CLI = path.join(REPO_ROOT, "dist", "cli", "pulumi-netns.js");
+
+/** Run the compiled CLI on a recording. */
+function graph(name: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, "graph", path.join(FIXTURES, name), ...args], { encoding: "utf8" });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
 
 let stack: TestStack | undefined;
 const st = () => {
@@ -48,7 +61,8 @@ test.after.always(async (t) => {
 });
 
 test.serial("the demo stack's export and previews are recorded from real runs", async (t) => {
-  const fresh = await st().run(["preview", "--json"]);
+  // --show-sames: a preview's JSON lists unchanged resources only with it, and the picture needs them.
+  const fresh = await st().run(["preview", "--json", "--show-sames"]);
   if (!ok(t, fresh, "pulumi preview --json")) return;
   await save("preview-create.json", fresh.stdout);
 
@@ -72,7 +86,7 @@ test.serial("the demo stack's export and previews are recorded from real runs", 
     ]),
   ]);
   if (!ok(t, set, "pulumi config set-all")) return;
-  const change = await st().run(["preview", "--json"]);
+  const change = await st().run(["preview", "--json", "--show-sames"]);
   if (!ok(t, change, "pulumi preview --json (change)")) return;
   await save("preview-change.json", change.stdout);
 
@@ -83,8 +97,26 @@ test.serial("the demo stack's export and previews are recorded from real runs", 
   // A preview that fails: an address the provider's check rejects.
   const bad = await st().run(["config", "set", "--path", "nodes[1].namespaces.NS4", "999.16.1.5"]);
   if (!ok(t, bad, "pulumi config set (bad address)")) return;
-  const failed = await st().run(["preview", "--json"]);
+  const failed = await st().run(["preview", "--json", "--show-sames"]);
   t.not(failed.code, 0, "the preview of a bad address fails");
   await save("preview-error.json", failed.stdout);
-  t.pass();
+
+  // What the tool draws from these recordings.
+  const addr = (vm: number) => `10.250.${LAB_INDEX}.${10 + vm}`;
+  const now = graph("export.json", "--mermaid");
+  t.is(now.code, 0, now.stderr);
+  for (const s of [addr(1), addr(2), "bridge br0", "172.16.0.1/24", "172.16.1.1/24", "netns NS1", "netns NS2", "172.16.0.2/24", "172.16.1.3/24", "ip_forward=1", "MASQUERADE"]) {
+    t.true(now.stdout.includes(s), `the export's picture shows ${s}`);
+  }
+  const planned = graph("preview-change.json", "--mermaid");
+  t.is(planned.code, 0, planned.stderr);
+  t.true(planned.stdout.includes("+ netns NS3"), "NS3 is drawn as added");
+  t.true(planned.stdout.includes("~ veth11 172.16.1.2/24 -#gt; 172.16.1.9/24"), "NS1's address change is drawn old -> new");
+  const gone = graph("preview-destroy.json", "--mermaid");
+  t.is(gone.code, 0, gone.stderr);
+  t.true(gone.stdout.includes("- netns NS1") && gone.stdout.includes("- bridge br0"), "the destroy preview draws everything as removed");
+  const refused = graph("preview-error.json", "-o", path.join(FIXTURES, "never.svg"));
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /^pulumi-netns graph: the preview failed .*\n$/);
+  await t.throwsAsync(fs.access(path.join(FIXTURES, "never.svg")), undefined, "no output of a failed preview");
 });
