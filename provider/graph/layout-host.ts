@@ -5,7 +5,7 @@
  * a box and boxes never overlap (every size comes from the text it holds).
  */
 import type { Change } from "./input";
-import { itemText, labelWithMarker, type HostNode, type Item, type NamespaceNode } from "./model";
+import { itemText, labelWithMarker, routeItem, type HostNode, type Item, type NamespaceNode } from "./model";
 import { LINE_H, textWidth, type Shape } from "./scene";
 
 const PAD = 12;
@@ -59,7 +59,7 @@ export function layoutHost(h: HostNode, names: Map<string, string>): HostBox {
     const via = /\bvia (\S+)/.exec(i.text)?.[1];
     return via && names.has(via) ? ` (to ${names.get(via)})` : "";
   };
-  const textLines = [...h.routes.map((i) => ({ text: `route ${itemText(i)}${toward(i)}`, change: i.change, cls: "route" })), ...h.others.map((i) => ({ text: itemText(i), change: i.change, cls: "other" }))];
+  const textLines = [...h.routes.map((i) => ({ text: `${itemText(routeItem(i))}${toward(i)}`, change: i.change, cls: "route" })), ...h.others.map((i) => ({ text: itemText(i), change: i.change, cls: "other" }))];
   const innerW = Math.max(gridW, bridgesW, textWidth(title, 14) + 4, ...textLines.map((l) => textWidth(l.text)), 220);
 
   let y = PAD + 14;

@@ -5,7 +5,7 @@
  * class (colour + dashed border) and a link style (colour + dashes), and a legend.
  */
 import type { Change } from "./input";
-import { CHANGE_WORD, itemText, labelWithMarker, MARKER, type NetworkGraph } from "./model";
+import { CHANGE_WORD, itemText, labelWithMarker, MARKER, routeItem, type NetworkGraph } from "./model";
 import { COLORS, DASHES } from "./svg";
 import { PARTIAL_NOTE } from "./layout";
 
@@ -26,7 +26,7 @@ export function renderMermaid(g: NetworkGraph): string {
     out.push(`  subgraph ${hid}[${q(labelWithMarker([...h.titles, h.address].join(" · "), h.change))}]`);
     out.push("    direction TB");
     if (h.change !== "same") classOf.set(hid, h.change);
-    const info = [...h.badges.map(itemText), ...h.routes.map((r) => `route ${itemText(r)}`), ...h.others.map(itemText)];
+    const info = [...h.badges.map(itemText), ...h.routes.map((r) => itemText(routeItem(r))), ...h.others.map(itemText)];
     if (info.length) out.push(`    ${hid}_info[${lines(info)}]`);
     h.bridges.forEach((b, j) => {
       const id = `${hid}_b${j}`;
@@ -36,7 +36,9 @@ export function renderMermaid(g: NetworkGraph): string {
     h.namespaces.forEach((n, j) => {
       const id = `${hid}_n${j}`;
       out.push(`    ${id}(${lines([labelWithMarker(`netns ${n.name}`, n.change), ...n.ifaces.map(itemText), ...n.routes.map(itemText), ...n.badges.map(itemText), ...n.peers.map(itemText)])})`);
-      if (n.change !== "same") classOf.set(id, n.change);
+      // A namespace whose address or route changes is drawn as changed (its lines say what).
+      const inner = [...n.ifaces, ...n.routes, ...n.badges].some((i) => i.change !== "same") ? "changed" : "same";
+      if (n.change !== "same" || inner !== "same") classOf.set(id, n.change !== "same" ? n.change : inner);
       const b = n.uplink ? h.bridges.findIndex((x) => x.name === n.uplink!.bridge) : -1;
       if (n.uplink && b >= 0) edges.push({ text: `    ${hid}_b${b} ---|${q(labelWithMarker(n.uplink.label, n.uplink.change))}| ${id}`, change: n.uplink.change });
     });

@@ -97,3 +97,8 @@ function changeText(old: string, now: string): string {
   while (k < a.length - 1 && k < b.length - 1 && a[k] === b[k]) k++;
   return [...b.slice(0, k), `${a.slice(k).join(" ")} -> ${b.slice(k).join(" ")}`].join(" ");
 }
+
+/** A host route's item with the word "route" in front (after the marker): "~ route 10.0.0.0/8 via ...". */
+export function routeItem(i: Item): Item {
+  return { ...i, text: `route ${i.text}`, ...(i.old !== undefined ? { old: `route ${i.old}` } : {}) };
+}
