@@ -126,7 +126,7 @@ export function buildGraph(input: ParsedInput): NetworkGraph {
     if (cs.length && cs.every((c) => c === "added")) h.change = "added";
     else if (cs.length && cs.every((c) => c === "removed")) h.change = "removed";
   }
-  const all = [...hosts.values()].sort((a, b) => natural(a.titles[0] ?? a.address, b.titles[0] ?? b.address));
+  const all = [...hosts.values()].sort((a, b) => natural(a.address, b.address));
   for (const h of all) collapse(h);
   // Hosts with a picture; a stack of only LabVm/Ping on some host still shows that host.
   const shown = all.slice(0, MAX_HOSTS);

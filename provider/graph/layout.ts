@@ -1,5 +1,5 @@
 /**
- * The whole picture: hosts in rows (at most four a row), a LAN bus above each row that
+ * The whole picture: hosts in rows (at most four a row, about 2400 px wide), a LAN bus above each row that
  * every host hangs from, one dashed bus per VXLAN VNI for overlays, then the legend and
  * notes (what the input was, what was collapsed).
  */
@@ -11,6 +11,20 @@ import { LINE_H, textWidth, type Scene, type Shape } from "./scene";
 const MARGIN = 20;
 const HOST_GAP = 40;
 const PER_ROW = 4;
+/** A row of hosts is at most this wide (unless one host alone is wider). */
+const ROW_W = 2400;
+
+/** Hosts in rows: up to PER_ROW, no wider than ROW_W. */
+function rows<T extends { w: number }>(boxes: T[]): T[][] {
+  const out: T[][] = [];
+  for (const b of boxes) {
+    const row = out[out.length - 1];
+    const w = row ? row.reduce((s, x) => s + x.w + HOST_GAP, 0) + b.w : Infinity;
+    if (row && row.length < PER_ROW && w <= ROW_W) row.push(b);
+    else out.push([b]);
+  }
+  return out;
+}
 
 export function layout(g: NetworkGraph): Scene {
   const names = new Map(g.hosts.map((h) => [h.address, h.titles[0] ?? h.address]));
@@ -21,8 +35,7 @@ export function layout(g: NetworkGraph): Scene {
   shapes.push({ t: "text", x: MARGIN, y: y + 14, text: heading(g), cls: "heading", change: "same" });
   y += 30;
   let width = textWidth(heading(g), 14) + 2 * MARGIN;
-  for (let r = 0; r * PER_ROW < boxes.length; r++) {
-    const row = boxes.slice(r * PER_ROW, r * PER_ROW + PER_ROW);
+  for (const row of rows(boxes)) {
     const band = 26 + overlays.length * 14;
     let x = MARGIN;
     const rowW = row.reduce((s, b) => s + b.w, 0) + (row.length - 1) * HOST_GAP;

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import type { Page } from "playwright-core";
 import { REPO_ROOT } from "../helpers/pulumi";
 import { openBrowser, screenshot, type Browser } from "./browser";
+import { grownExport } from "./grow";
 
 /**
  * The pictures of the recorded fixtures in a real browser (Debian's chromium): every
@@ -21,7 +22,9 @@ type SVGSVGElement = any;
 const FIXTURES = path.join(REPO_ROOT, "test", "graph", "fixtures");
 const OUT = path.join(REPO_ROOT, "test", "graph", "out");
 const CLI = path.join(REPO_ROOT, "dist", "cli", "pulumi-netns.js");
-const CASES = ["export", "preview-change", "preview-destroy"];
+/** The recorded fixtures, and "large": 8 hosts (3 more collapsed), 25 namespaces on one (9 more collapsed). */
+const CASES = ["export", "preview-change", "preview-destroy", "large"];
+const inputOf = (fixture: string) => (fixture === "large" ? path.join(OUT, "large.json") : path.join(FIXTURES, `${fixture}.json`));
 
 let browser: Browser | undefined;
 const b = () => {
@@ -31,6 +34,7 @@ const b = () => {
 
 test.before(async () => {
   await fs.mkdir(OUT, { recursive: true });
+  await fs.writeFile(inputOf("large"), grownExport(32, 9));
   browser = await openBrowser();
 });
 test.after.always(async () => {
@@ -38,7 +42,7 @@ test.after.always(async () => {
 });
 
 const graph = (fixture: string, ...args: string[]) =>
-  execFileSync(process.execPath, [CLI, "graph", path.join(FIXTURES, `${fixture}.json`), ...args], { encoding: "utf8" });
+  execFileSync(process.execPath, [CLI, "graph", inputOf(fixture), ...args], { encoding: "utf8" });
 
 /** Namespace names the model says are on the picture, from the fixture itself. */
 function namespaceNames(fixture: string): string[] {
@@ -92,7 +96,7 @@ for (const fixture of CASES) {
       t.true(want.length >= 4, `the fixture has namespaces: ${want.join(", ")}`);
       t.deepEqual(r.labels.map((l) => l.text.replace(/^[+~-]+ /, "").replace(/^netns /, "")).sort(), [...want].sort(), "one label per namespace");
       t.deepEqual(r.labels.filter((l) => !(l.inside && l.shown && l.onTop)), [], "every namespace label is inside the picture, shown, and not covered");
-      t.true(r.hosts.length >= 2, `host boxes: ${r.hosts.join(", ")}`);
+      t.is(r.hosts.length, fixture === "large" ? 8 : 2, `host boxes: ${r.hosts.join(", ")}`);
       t.deepEqual(r.overlaps, [], "no two host boxes overlap");
       t.deepEqual(requests, [`file://${file}`], "the page fetched nothing but the SVG");
       const png = path.join(OUT, `${fixture}.png`);

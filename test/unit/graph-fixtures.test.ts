@@ -2,6 +2,7 @@ import test from "ava";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { graphOf, renderGraph, MAX_NAMESPACES } from "../../provider/graph";
+import { grownExport } from "../graph/grow";
 
 /**
  * The pictures of the fixtures recorded from real runs of the demo stack
@@ -101,24 +102,8 @@ test("docs/demo-network.svg is the tool's picture of the recorded demo stack", (
   t.is(doc, renderGraph(graphOf(read("export")), "svg"), "regenerate: node dist/cli/pulumi-netns.js graph test/graph/fixtures/export.json -o docs/demo-network.svg");
 });
 
-/** The export with more namespaces on node1 and more hosts (copies of the real resources). */
-function grown(extraNs: number, extraHosts: number): string {
-  const doc = JSON.parse(read("export"));
-  const rs = doc.deployment.resources as Array<Record<string, unknown> & { urn: string; type: string; id?: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }>;
-  const ns = rs.find((r) => r.type.endsWith("netns:NetNamespace") && r.id?.startsWith("10.250.80.11:22/"))!;
-  for (let i = 0; i < extraNs; i++) {
-    const name = `X${i}`;
-    rs.push({ ...ns, urn: `${ns.urn}-${name}`, id: `10.250.80.11:22/netns/${name}`, inputs: { ...ns.inputs, name }, outputs: { ...ns.outputs, name } });
-  }
-  const node2 = rs.filter((r) => r.id?.startsWith("10.250.80.12:22/"));
-  for (let h = 0; h < extraHosts; h++) {
-    for (const r of node2) rs.push({ ...r, urn: `${r.urn}-copy${h}`, id: r.id!.replace("10.250.80.12:22/", `10.250.81.${h + 1}:22/`), parent: undefined });
-  }
-  return JSON.stringify(doc);
-}
-
 test(`beyond ${MAX_NAMESPACES} namespaces on a host, the rest are collapsed and counted`, (t) => {
-  const g = graphOf(grown(30, 0)); // node1: NS1, NS2 + 30
+  const g = graphOf(grownExport(30, 0)); // node1: NS1, NS2 + 30
   const node1 = g.hosts.find((h) => h.address === "10.250.80.11")!;
   t.is(node1.namespaces.length, MAX_NAMESPACES - 1);
   t.is(node1.collapsed, 32 - (MAX_NAMESPACES - 1));
@@ -129,7 +114,7 @@ test(`beyond ${MAX_NAMESPACES} namespaces on a host, the rest are collapsed and 
 });
 
 test("beyond 8 hosts, the rest are collapsed and counted", (t) => {
-  const g = graphOf(grown(0, 9)); // 2 + 9 hosts
+  const g = graphOf(grownExport(0, 9)); // 2 + 9 hosts
   t.is(g.hosts.length, 8);
   t.is(g.collapsedHosts, 3);
   t.true(renderGraph(g, "svg").includes("3 more hosts collapsed (more than 8 hosts)"));
