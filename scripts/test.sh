@@ -23,6 +23,7 @@ esac
 TEST_LABS=(itest itest2 life scen drift ssh e2e badin verbat pkg faults load secr sudo)
 TEST_LABS+=(u9a u9b u9c u9d u9e)
 TEST_LABS+=(c10a c10b c10c c10d c10e c10f)
+TEST_LABS+=(g12a g12b)
 cleanup() {
   [ "$what" = unit ] && return
   for l in "${TEST_LABS[@]}"; do node dist/provider/lab/cli.js down --name "$l" >/dev/null 2>&1 || true; done
