@@ -8,9 +8,9 @@
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { SshCount, SshdCounter } from "./lab";
+import { TestStack } from "../helpers/pulumi";
 
 /** dist/test/bench → repo root. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -67,30 +67,26 @@ export interface CliRun {
   startEpoch?: number;
 }
 
+/** The bench project's stack: the tests' TestStack (set-up, removal), run with measurement. */
 export class BenchStack {
   private seq = 0;
-  private constructor(
-    readonly name: string,
-    readonly workDir: string,
-    readonly configFile: string,
-    private readonly binDir: string,
-    private readonly passphrase: string,
-  ) {}
+  private constructor(private readonly stack: TestStack, private readonly binDir: string, private readonly passphrase: string) {}
+
+  get name(): string {
+    return this.stack.name;
+  }
+  get workDir(): string {
+    return this.stack.workDir;
+  }
+  get configFile(): string {
+    return this.stack.configFile;
+  }
 
   static async create(binDir: string, name = "bench"): Promise<BenchStack> {
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-netns-bench-"));
-    const scratch = path.join(workDir, "project");
-    for (const d of [scratch, path.join(workDir, "state"), path.join(workDir, "home"), path.join(workDir, "profile")]) fs.mkdirSync(d);
-    // `stack init` writes the stack's encryption salt into Pulumi.<stack>.yaml next to
-    // Pulumi.yaml: do it in a scratch copy of the project, keep using that file via --config-file.
-    fs.copyFileSync(path.join(STACK_DIR, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
-    const s = new BenchStack(name, workDir, path.join(scratch, `Pulumi.${name}.yaml`), binDir, `bench-${process.pid}`);
-    const init = await s.cli(["stack", "init", name, "--non-interactive"], scratch);
-    if (init.code !== 0) {
-      fs.rmSync(workDir, { recursive: true, force: true });
-      throw new Error(`pulumi stack init failed (exit ${init.code}):\n${init.stdout}\n${init.stderr}`);
-    }
-    return s;
+    const passphrase = `bench-${process.pid}`;
+    const stack = await TestStack.create(name, { projectDir: STACK_DIR, binDir, passphrase });
+    fs.mkdirSync(path.join(stack.workDir, "profile"));
+    return new BenchStack(stack, binDir, passphrase);
   }
 
   /** Write the stack's config (keeps the encryption salt `stack init` wrote). */
@@ -115,14 +111,9 @@ export class BenchStack {
     return r;
   }
 
-  async remove(): Promise<string[]> {
-    const problems: string[] = [];
-    const d = await this.run(["destroy", "--yes"]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message }) as CliRun);
-    if (d.code !== 0) problems.push(`destroy exit ${d.code}: ${tail(d.stdout + d.stderr)}`);
-    const rm = await this.cli(["stack", "rm", this.name, "--yes", "--force", "--non-interactive"], path.join(this.workDir, "project"));
-    if (rm.code !== 0) problems.push(`stack rm exit ${rm.code}: ${tail(rm.stdout + rm.stderr)}`);
-    fs.rmSync(this.workDir, { recursive: true, force: true });
-    return problems;
+  /** Destroy, remove the stack and its temp folder; returns what went wrong. */
+  remove(): Promise<string[]> {
+    return this.stack.remove(15 * 60_000);
   }
 
   private cli(args: string[], cwd: string, timeoutMs = 5 * 60_000, profDir?: string, extraEnv: Record<string, string> = {}): Promise<CliRun & { startEpoch: number }> {
