@@ -103,6 +103,9 @@ export class SshPool {
       // Many small request/reply exchanges: without TCP_NODELAY, Nagle and delayed ACKs
       // add ~40 ms to each of a command's round trips.
       s.setNoDelay(true);
+      // Dead peers are found by the kernel's TCP keepalive rather than ssh2's keepalive, whose
+      // interval timer would keep an idle process alive (a tunnelled connection rides on this socket).
+      s.setKeepAlive(true, 15_000);
       tcp = new SocketHold(s);
     }
     tcp.hold(); // the process waits for the handshake; released (unref'd) once it is over
@@ -128,7 +131,7 @@ export class SshPool {
       agent: conn.agentSocketPath,
       tryKeyboard: conn.password !== undefined,
       readyTimeout: conn.perDialTimeout * 1000,
-      keepaliveInterval: 15000,
+      keepaliveInterval: 0,
       sock,
       hostVerifier: (key: Buffer) => {
         if (!pin) return true;

@@ -138,9 +138,9 @@ export class TestStack {
   }
 
   /** Best effort: destroy (errors ignored), remove the stack and the temp dir. Returns what went wrong, for logging. */
-  async remove(): Promise<string[]> {
+  async remove(destroyTimeoutMs?: number): Promise<string[]> {
     const problems: string[] = [];
-    const destroy = await this.run(["destroy", "--yes"]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }));
+    const destroy = await this.run(["destroy", "--yes"], { timeoutMs: destroyTimeoutMs }).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }));
     if (destroy.code !== 0) problems.push(`destroy exit ${destroy.code}: ${tail(destroy.stdout + destroy.stderr)}`);
     const rm = await this.run(["stack", "rm", "--yes", "--force"]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }));
     if (rm.code !== 0) problems.push(`stack rm exit ${rm.code}: ${tail(rm.stdout + rm.stderr)}`);
