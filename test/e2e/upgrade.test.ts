@@ -115,7 +115,8 @@ test.serial("0.1.0 state: refresh, update one property, destroy with the current
   // replaced (LabVm keeps its text: see its diff).
   const plan = await pulumi("preview");
   ok(t, plan, "preview");
-  t.deepEqual(resourceSummary(plan.stdout), { "to update": 3, changes: 3, unchanged: 3 }, plan.stdout);
+  t.like(resourceSummary(plan.stdout), { "to update": 3, unchanged: 3 }, plan.stdout);
+  t.is(resourceSummary(plan.stdout)["to replace"] ?? 0, 0);
 
   if (!ok(t, await pulumi("destroy", "--yes", "--skip-preview"), "destroy (mostly 0.1.0 texts)")) return;
   t.false((await labStatus("u9c")).vms.some((v) => v.running), "LabVm's delete removed the VM");
