@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface BridgeArgs {
   /** The host to create the bridge on. */
@@ -29,7 +30,7 @@ export class Bridge extends DynamicResource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
-    super("bridgeProvider", name, {
+    super(providerText("bridgeProvider"), name, {
       connection: pulumi.secret(args.connection), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
     }, secretConnection(opts), "Bridge");

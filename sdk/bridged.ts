@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface BridgedNamespaceArgs {
   /** The host to create the namespace on. */
@@ -38,7 +39,7 @@ export class BridgedNamespace extends DynamicResource {
   public readonly hostMac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgedNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super("bridgedNamespaceProvider", name, {
+    super(providerText("bridgedNamespaceProvider"), name, {
       connection: pulumi.secret(args.connection), name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
       hostVeth: args.hostVeth, nsVeth: args.nsVeth, mtu: args.mtu, mac: undefined, hostMac: undefined,
     }, secretConnection(opts), "BridgedNamespace");

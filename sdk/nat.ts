@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface NatRuleArgs {
   /** The host to add the rule on. */
@@ -44,7 +45,7 @@ export class NatRule extends DynamicResource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super("natRuleProvider", name, {
+    super(providerText("natRuleProvider"), name, {
       connection: pulumi.secret(args.connection), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface NetNamespaceArgs {
   /** The host to create the namespace on. */
@@ -19,7 +20,7 @@ export class NetNamespace extends DynamicResource {
   public readonly loopbackUp!: pulumi.Output<boolean>;
 
   constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super("netNamespaceProvider", name, { connection: pulumi.secret(args.connection), name: args.name, loopbackUp: args.loopbackUp ?? true },
+    super(providerText("netNamespaceProvider"), name, { connection: pulumi.secret(args.connection), name: args.name, loopbackUp: args.loopbackUp ?? true },
       secretConnection(opts), "NetNamespace");
   }
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface PingArgs {
   /** The host to ping from. */
@@ -25,7 +26,7 @@ export class Ping extends DynamicResource {
   public readonly summary!: pulumi.Output<string>;
 
   constructor(name: string, args: PingArgs, opts?: pulumi.CustomResourceOptions) {
-    super("pingProvider", name, {
+    super(providerText("pingProvider"), name, {
       connection: pulumi.secret(args.connection), target: args.target, namespace: args.namespace, count: args.count ?? 3,
       triggers: args.triggers, reachable: undefined, summary: undefined,
     }, secretConnection(opts), "Ping");

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface RouteArgs {
   /** The host to add the route on. */
@@ -34,7 +35,7 @@ export class Route extends DynamicResource {
   public readonly actualDevice!: pulumi.Output<string>;
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
-    super("routeProvider", name, {
+    super(providerText("routeProvider"), name, {
       connection: pulumi.secret(args.connection), destination: args.destination, via: args.via, device: args.device,
       namespace: args.namespace, metric: args.metric, table: args.table, actualDevice: undefined,
     }, secretConnection(opts), "Route");

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface SysctlArgs {
   /** The host to set the value on. */
@@ -22,7 +23,7 @@ export class Sysctl extends DynamicResource {
   public readonly previous!: pulumi.Output<string>;
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
-    super("sysctlProvider", name, {
+    super(providerText("sysctlProvider"), name, {
       connection: pulumi.secret(args.connection), key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
     }, secretConnection(opts), "Sysctl");
   }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 /** One end of a veth pair. */
 export interface VethEndArgs {
@@ -43,7 +44,7 @@ export class VethPair extends DynamicResource {
   public readonly peerMac!: pulumi.Output<string>;
 
   constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
-    super("vethPairProvider", name, {
+    super(providerText("vethPairProvider"), name, {
       connection: pulumi.secret(args.connection), name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
       mtu: args.mtu, up: args.up ?? true,
       peer: pulumi.output(args.peer).apply((p) => ({ ...p, addresses: p.addresses ?? [] })),

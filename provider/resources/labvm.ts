@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { compact, providerTextChanged, type DynamicProvider } from "../resource";
+import { compact, type DynamicProvider } from "../resource";
 import { toFailures, type CheckFailure } from "../validate/errors";
 import { containsUnknown } from "../validate/unknown";
 import { labStatus, vmAdd, vmRemove, type LabVmInfo } from "../lab";
@@ -50,7 +50,10 @@ export const labVmProvider: DynamicProvider = {
   },
   async diff(_id, olds, news) {
     const replaces = (["lab", "index", "vm"] as const).filter((k) => olds[k] !== news[k]);
-    return { changes: replaces.length > 0 || providerTextChanged(olds, news), replaces, deleteBeforeReplace: true };
+    // No update for a changed `__provider` text alone (unlike defineResource): in a preview an update
+    // makes LabVm's outputs unknown, which would show every resource on the VM as replaced. A LabVm
+    // keeps the text it was created with; earlier texts still find labVmProvider in the core.
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
   async create(inputs) {
     const i = inputs as unknown as LabVmInputs;
@@ -63,9 +66,8 @@ export const labVmProvider: DynamicProvider = {
     if (!vm?.running) return { id: "", props: {} };
     return { id, props: { ...props, ...outputsOf(vm.info) } };
   },
-  // Every input replaces (see diff); an update only moves state to the current `__provider` text.
-  async update(_id, olds, news) {
-    return { outs: { ...olds, ...news } };
+  async update() {
+    throw new Error("LabVm has no in-place updates"); // diff replaces on every change
   },
   async delete(_id, props) {
     const i = props as unknown as LabVmInputs;

@@ -47,3 +47,9 @@ export function formatBytes(rows: ResourceBytes[]): string {
     `mean ${mean} B per resource over ${rows.length} resources`,
   ].join("\n");
 }
+
+// `pulumi stack export | node dist/test/helpers/statesize.js`: the same table for any stack.
+if (require.main === module) {
+  const chunks: Buffer[] = [];
+  process.stdin.on("data", (c: Buffer) => chunks.push(c)).on("end", () => console.log(formatBytes(stateBytes(Buffer.concat(chunks).toString("utf8")))));
+}

@@ -3,7 +3,7 @@ import requireFromString from "require-from-string";
 import { vmExec } from "../../provider/lab";
 import { bridgeProvider, natRuleProvider, netNamespaceProvider, routeProvider, vethPairProvider } from "../../provider/resources";
 import type { DynamicProvider } from "../../provider";
-import { providerText } from "../../sdk/provider";
+import { providerText } from "../../sdk/kinds";
 import { rootConnection, useLab } from "../helpers/lab";
 import { make } from "../helpers/providers";
 import { snapshot } from "../helpers/snapshot";

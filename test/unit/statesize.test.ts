@@ -2,7 +2,7 @@ import test from "ava";
 import * as os from "node:os";
 import * as path from "node:path";
 import requireFromString from "require-from-string";
-import { providerText, type Kind } from "../../sdk/provider";
+import { providerText, type Kind } from "../../sdk/kinds";
 import { stateBytes } from "../helpers/statesize";
 
 const KINDS: Kind[] = ["netNamespaceProvider", "bridgeProvider", "vethPairProvider", "routeProvider", "natRuleProvider",
