@@ -9,7 +9,7 @@ import { Sysctl } from "../sysctl";
 import { BridgedNamespace } from "../bridged";
 import { IptablesRule } from "../iptablesRule";
 import { checkHostIn, firstHost } from "./subnets";
-import { cidrNetwork } from "../../provider/validate/net";
+import { cidrNetwork, parseCidr } from "../../provider/validate/net";
 
 /** A namespace ("container") on the node's bridge. */
 export interface NamespaceSpec {
@@ -85,25 +85,17 @@ export class NodeNetwork extends pulumi.ComponentResource {
   public readonly subnet: pulumi.Output<string>;
 
   constructor(name: string, args: NodeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    const { gateway, prefix } = checkNodeArgs(name, args); // throws before anything is registered
     super("pulumi-netns:index:NodeNetwork", name, {}, opts);
     const parent = { parent: this };
     const lan = args.lanInterface ?? "eth0";
-    const { gateway: first, prefix } = firstHost(args.subnet, `NodeNetwork ${name}: subnet`);
-    if (args.bridgeAddress !== undefined) checkHostIn(args.bridgeAddress, args.subnet, `NodeNetwork ${name}: bridgeAddress`);
-    const gateway = args.bridgeAddress ?? first;
     const mtu = args.mtu;
-    (args.peers ?? []).forEach((p, k) => {
-      if (typeof p.subnet === "string" && cidrNetwork(p.subnet) === cidrNetwork(args.subnet)) {
-        throw new Error(`NodeNetwork ${name}: peers[${k}].subnet ${p.subnet} is this node's own subnet: a node cannot be its own peer; remove it`);
-      }
-    });
     const connection = args.connection;
 
     this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`], mtu }, parent);
     const addresses: Record<string, pulumi.Output<string>> = {};
     args.namespaces.forEach((spec, k) => {
       const i = k + 1;
-      if (typeof spec.address === "string") checkHostIn(spec.address, args.subnet, `NodeNetwork ${name}: namespaces[${k}].address`);
       addresses[spec.name] = pulumi.output(spec.address);
       if (args.compact) {
         new BridgedNamespace(`${name}-${spec.name}`, {
@@ -139,6 +131,28 @@ export class NodeNetwork extends pulumi.ComponentResource {
     this.subnet = pulumi.output(args.subnet);
     this.registerOutputs({ bridge: this.bridge, namespaceAddresses: this.namespaceAddresses, bridgeAddress: this.bridgeAddress, subnet: this.subnet });
   }
+}
+
+/** Validate what can be known in the program (plain values); returns the bridge's address and the prefix. */
+function checkNodeArgs(name: string, args: NodeNetworkArgs): { gateway: string; prefix: number } {
+  const where = `NodeNetwork ${name}`;
+  const { gateway: first, prefix } = firstHost(args.subnet, `${where}: subnet`);
+  if (args.bridgeAddress !== undefined) checkHostIn(args.bridgeAddress, args.subnet, `${where}: bridgeAddress`);
+  const gateway = args.bridgeAddress ?? first;
+  if (parseCidr(args.subnet)?.family === 6 && ((args.masquerade ?? true) || (args.allowForwarding ?? true))) {
+    throw new Error(`${where}: subnet ${args.subnet} is IPv6; its NAT and FORWARD rules are iptables (IPv4) only: set masquerade: false and allowForwarding: false`);
+  }
+  args.namespaces.forEach((spec, k) => {
+    if (typeof spec.address !== "string") return;
+    checkHostIn(spec.address, args.subnet, `${where}: namespaces[${k}].address`);
+    if (spec.address === gateway) throw new Error(`${where}: namespaces[${k}].address ${spec.address} is the bridge's address; pick another`);
+  });
+  (args.peers ?? []).forEach((p, k) => {
+    if (typeof p.subnet === "string" && cidrNetwork(p.subnet) === cidrNetwork(args.subnet)) {
+      throw new Error(`${where}: peers[${k}].subnet ${p.subnet} is this node's own subnet: a node cannot be its own peer; remove it`);
+    }
+  });
+  return { gateway, prefix };
 }
 
 /** FORWARD ACCEPT for traffic leaving and entering a subnet, inserted at the top (before a host's own DROP/REJECT rules). */

@@ -63,10 +63,29 @@ test.serial("2. a third node: preview shows creates for it and its peer routes, 
   t.true((ch.create ?? []).includes("IptablesRule c-n3-forward-out") && (ch.create ?? []).includes("Vxlan c-n3-vxlan") === false);
   if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (3 nodes)")) return;
   assertPings(t, await pingMatrix(lab!, config(3)), "3 nodes");
+  // Refresh reads every object back (IptablesRule from `iptables -S`): no drift.
+  if (!ok(t, await stack!.run(["refresh", "--yes", "--skip-preview"]), "pulumi refresh")) return;
+  if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes")) return;
   completed = 2;
 });
 
-test.serial("3. destroy leaves every host as it was (links, addresses, routes, all iptables tables, FDB, sysctls)", async (t) => {
+test.serial("3. control: without the forwarding rules (allowForwarding: false) the hardened hosts drop the traffic", async (t) => {
+  if (completed < 2) return t.fail("step 2 did not complete");
+  const cfg = { ...config(3), args: { mode: "routes" as const, allowForwarding: false } };
+  await setCluster(stack!, cfg);
+  const pv = await stack!.run(["preview", "--diff"]);
+  if (!ok(t, pv, "pulumi preview --diff (allowForwarding: false)")) return;
+  const ch = changesOf(pv.stdout);
+  t.deepEqual(ch, { delete: [1, 2, 3].flatMap((k) => [`IptablesRule c-n${k}-forward-in`, `IptablesRule c-n${k}-forward-out`]) }, "only the six rules go");
+  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"]), "pulumi up (allowForwarding: false)")) return;
+  const m = await pingMatrix(lab!, cfg);
+  t.log(`without the rules: ${m.total - m.failed.length}/${m.total} pings answered`);
+  // Only a namespace's own node's LAN IP (INPUT, not FORWARD) stays reachable: 6 of 48.
+  t.is(m.total - m.failed.length, 6, m.failed.join("\n"));
+  completed = 3;
+});
+
+test.serial("4. destroy leaves every host as it was (links, addresses, routes, all iptables tables, FDB, sysctls)", async (t) => {
   if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi destroy")) return;
   const after = await snapshots(lab!);
   after.forEach((s, k) => t.deepEqual(s, before[k], lab!.vms[k].name));

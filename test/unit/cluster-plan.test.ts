@@ -2,6 +2,7 @@ import test from "ava";
 import { checkClusterArgs } from "../../sdk/components/clusterPlan";
 import type { ClusterArgs, ClusterNode } from "../../sdk/components/cluster";
 import { firstHost } from "../../sdk/components/subnets";
+import { NodeNetwork, type NodeNetworkArgs } from "../../sdk/components/nodeNetwork";
 
 const node = (k: number, over: Partial<ClusterNode> = {}): ClusterNode => ({
   name: `n${k}`, connection: { host: `10.0.0.${k}` }, lanIp: `10.0.0.${k}`, subnet: `172.16.${k}.0/24`,
@@ -46,4 +47,14 @@ test("firstHost: the gateway is the subnet's first host, IPv6 included", (t) => 
   t.is(firstHost("fd00:1::/64", "s").gateway, "fd00:1::1");
   t.throws(() => firstHost("172.16.0.0/31", "s"), { message: /too small/ });
   t.throws(() => firstHost("bogus", "NodeNetwork x: subnet"), { message: /^NodeNetwork x: subnet: "bogus" is not a network/ });
+});
+
+test("NodeNetwork: bad subnet, addresses and self-peering throw from the constructor, before registering", (t) => {
+  const nn = (over: Partial<NodeNetworkArgs>) => () => new NodeNetwork("x", { connection: { host: "10.0.0.1" }, subnet: "172.16.0.0/24", namespaces: [{ name: "NS1", address: "172.16.0.2" }], ...over });
+  t.throws(nn({ subnet: "172.16.0.5/24" }), { message: /^NodeNetwork x: subnet: 172\.16\.0\.5\/24 has host bits set; use the network address 172\.16\.0\.0\/24/ });
+  t.throws(nn({ subnet: "172.16.0.0" }), { message: /subnet: "172\.16\.0\.0" is not a network in CIDR form/ });
+  t.throws(nn({ namespaces: [{ name: "NS1", address: "172.16.1.2" }] }), { message: /namespaces\[0\]\.address: 172\.16\.1\.2 is outside the subnet/ });
+  t.throws(nn({ namespaces: [{ name: "NS1", address: "172.16.0.1" }] }), { message: /namespaces\[0\]\.address 172\.16\.0\.1 is the bridge's address/ });
+  t.throws(nn({ peers: [{ subnet: "172.16.0.0/24", via: "10.0.0.2" }] }), { message: /peers\[0\]\.subnet .* own subnet/ });
+  t.throws(nn({ subnet: "fd00::/64", namespaces: [] }), { message: /IPv6.*masquerade: false and allowForwarding: false/ });
 });
