@@ -99,9 +99,13 @@ function describeKind(r: Res, d: Described): void {
     case "NetNamespace":
       d.namespaces.push(ns(str(p.name) ?? r.name, true, r.change));
       return;
-    case "VethPair":
+    case "VethPair": {
       veth(r, d);
+      // A change to nothing drawn (mtu, up): the link itself is marked changed.
+      const drawn = [...d.namespaces.flatMap((n) => [...n.ifaces, ...(n.uplink ? [n.uplink] : [])]), ...d.others];
+      if (r.change === "changed" && drawn.every((i) => i.change === "same")) for (const n of d.namespaces) if (n.uplink) n.uplink.change = "changed";
       return;
+    }
     case "BridgedNamespace": {
       const part = ns(str(p.name) ?? r.name, true, r.change);
       part.ifaces.push(...items(r, (x) => [`${str(x.nsVeth) ?? "veth"} ${str(x.address) ?? ""}`.trim()]));

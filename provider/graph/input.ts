@@ -22,9 +22,8 @@ export interface Res {
   props: Record<string, unknown>;
   /** Its properties before the change (changed/replaced/removed elements of a preview). */
   old?: Record<string, unknown>;
+  /** Which properties differ is found by comparing old and new (dynamic providers' steps carry no detailedDiff). */
   change: Change;
-  /** The properties a preview says differ (diffReasons / detailedDiff keys). */
-  changedKeys: string[];
 }
 
 export interface ParsedInput {
@@ -69,7 +68,7 @@ function fromState(s: StateLike, change: Change): Res | undefined {
     urn: s.urn, type: s.type, kind: kindOf(s.type), name: nameOf(s.urn),
     id: typeof s.id === "string" && s.id ? s.id : undefined,
     parent: typeof s.parent === "string" ? s.parent : undefined,
-    props: propsOf(s), change, changedKeys: [],
+    props: propsOf(s), change,
   };
 }
 
@@ -97,15 +96,9 @@ function fromPreview(doc: Record<string, unknown>): ParsedInput {
     if (!r) continue;
     if (oldS && change !== "added") r.old = propsOf(oldS);
     if (!r.id && typeof oldS?.id === "string" && oldS.id) r.id = oldS.id; // a planned update keeps its ID
-    const reasons = [
-      ...(Array.isArray(step.diffReasons) ? step.diffReasons.map(String) : []),
-      ...(isObj(step.detailedDiff) ? Object.keys(step.detailedDiff) : []),
-    ];
-    r.changedKeys = [...new Set(reasons)];
     // A replacement shows as create-replacement + delete-replaced (+ replace): keep one, "replaced".
     const seen = byUrn.get(r.urn);
     if (!seen || seen.change === "same") byUrn.set(r.urn, r);
-    else if (seen.change === "replaced") seen.changedKeys = [...new Set([...seen.changedKeys, ...r.changedKeys])];
   }
   const summary = isObj(doc.changeSummary) ? doc.changeSummary : {};
   const sames = [...byUrn.values()].filter((r) => r.change === "same" && r.type !== "pulumi:pulumi:Stack").length;

@@ -56,3 +56,38 @@ test("a BridgedNamespace is a namespace with its address, uplink and default rou
   t.deepEqual(web.routes.map((i) => i.text), ["default via 172.16.0.1"]);
   t.deepEqual(web.uplink, { bridge: "br0", label: "vethw0 - vethw1", change: "same" });
 });
+
+const CHANGE = path.resolve(__dirname, "..", "..", "..", "test", "graph", "fixtures", "preview-change.json");
+type Step = { op: string; urn: string; oldState?: R; newState?: R };
+function changed(edit: (steps: Step[]) => void): string {
+  const doc = JSON.parse(fs.readFileSync(CHANGE, "utf8"));
+  edit(doc.steps);
+  return JSON.stringify(doc);
+}
+const vethStep = (steps: Step[]) => steps.find((s) => s.urn.endsWith("::node2-NS1-veth"))!;
+
+test("a replacement (replace, create-replacement, delete-replaced) is drawn once, marked +-", (t) => {
+  const g = graphOf(changed((steps) => {
+    const s = vethStep(steps);
+    s.op = "create-replacement";
+    steps.push({ ...s, op: "delete-replaced" }, { ...s, op: "replace" });
+  }));
+  const ns1 = g.hosts[1].namespaces.find((n) => n.name === "NS1")!;
+  t.deepEqual(ns1.ifaces, [{ text: "veth11 172.16.1.9/24", change: "replaced" }]);
+  t.is(ns1.uplink?.change, "replaced");
+  t.is(g.changes.replaced, 1);
+  const svg = renderGraph(g, "svg");
+  t.true(svg.includes("+- veth11 172.16.1.9/24"));
+  t.regex(svg, /<polyline class="veth c-replaced"/);
+});
+
+test("a veth change to nothing drawn (its mtu) marks its link changed", (t) => {
+  const g = graphOf(changed((steps) => {
+    const s = vethStep(steps);
+    const peer = (s.oldState!.outputs as { peer: unknown }).peer;
+    s.newState!.inputs = { ...s.newState!.inputs, peer, mtu: 1400 };
+  }));
+  const ns1 = g.hosts[1].namespaces.find((n) => n.name === "NS1")!;
+  t.deepEqual(ns1.ifaces.map((i) => i.change), ["same"]);
+  t.is(ns1.uplink?.change, "changed");
+});
