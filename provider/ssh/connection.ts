@@ -58,3 +58,29 @@ export function targetOf(c: Pick<ResolvedConnection, "host" | "port" | "user">):
   const h = isIP(c.host) === 6 ? `[${c.host}]` : c.host;
   return `${c.user ?? "root"}@${h}:${c.port ?? 22}`;
 }
+
+/** What the schema fills in when a property is absent (port 22, user root, ...), derived from it. */
+const DEFAULTS: Partial<Resolved> = (() => {
+  const { host: _h, password: _p, ...d } = connectionSchema.parse({ host: "h", password: "p" });
+  return d;
+})();
+
+/**
+ * A validated connection without the properties that equal their defaults, jump hosts too: what
+ * state stores. Every resource holds its connection twice (inputs and outputs) as ciphertext, so
+ * the defaults cost ~200 B per resource; parsing it again (as every operation does) restores them.
+ */
+export function storedConnection(c: Resolved): Connection {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (v === undefined || v === DEFAULTS[k as keyof Resolved]) continue;
+    out[k] = k === "proxy" ? storedConnection(v as Resolved) : v;
+  }
+  return out as unknown as Connection;
+}
+
+/** Two stored connections compared as the host sees them: defaults filled in (state from earlier releases stored them). */
+export function resolvedOrAsIs(c: unknown): unknown {
+  const r = connectionSchema.safeParse(c);
+  return r.success ? r.data : c;
+}
