@@ -51,3 +51,12 @@ test("stateBytes finds the absolute path in a closure-serialized provider", (t) 
   t.true(row.providerHasPath);
   t.is(row.providerBytes, old.length);
 });
+
+test("stateBytes counts the SDK's recorded call stack apart", (t) => {
+  const trace = [{ sourcePosition: "project:///index.ts#4,1" }, {}];
+  const [row] = stateBytes(JSON.stringify({ deployment: { resources: [
+    { urn: "u::br0", type: "pulumi-nodejs:dynamic/netns:Bridge", inputs: { name: "br0" }, sourcePosition: "project:///index.ts#4,1", stackTrace: trace },
+  ] } }));
+  t.is(row.traceBytes, Buffer.byteLength(`,"sourcePosition":"project:///index.ts#4,1","stackTrace":${JSON.stringify(trace)}`));
+  t.is(row.bytes - row.traceBytes, Buffer.byteLength(JSON.stringify({ urn: "u::br0", type: "pulumi-nodejs:dynamic/netns:Bridge", inputs: { name: "br0" } })));
+});
