@@ -43,4 +43,12 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 log "tsc build"
+# tsc never deletes: output whose source was removed or renamed would still run in `npm test`
+# (a deleted test file) and ship in `npm pack`. Drop it first.
+if [ -d dist ]; then
+  find dist -name '*.js' -print | while read -r js; do
+    src=${js#dist/}; src=${src%.js}
+    [ -f "$src.ts" ] || { log "removing stale $js (no $src.ts)"; rm -f "$js" "$js.map" "dist/$src.d.ts"; }
+  done
+fi
 npx tsc -p tsconfig.json >&2

@@ -2,11 +2,19 @@ import test from "ava";
 import * as os from "node:os";
 import * as path from "node:path";
 import requireFromString from "require-from-string";
+import * as core from "../../provider";
 import { providerText, type Kind } from "../../sdk/kinds";
 import { stateBytes } from "../helpers/statesize";
 
-const KINDS: Kind[] = ["netNamespaceProvider", "bridgeProvider", "vethPairProvider", "routeProvider", "natRuleProvider",
-  "sysctlProvider", "pingProvider", "bridgedNamespaceProvider", "labVmProvider"];
+// Every provider the core exports (derived, so a new resource kind is covered without editing this list).
+const KINDS = Object.entries(core as unknown as Record<string, Record<string, unknown> | undefined>)
+  .filter(([k, v]) => k.endsWith("Provider") && ["check", "diff", "create", "read", "update", "delete"].every((m) => typeof v?.[m] === "function"))
+  .map(([k]) => k as Kind);
+
+test("the kinds are the core's providers", (t) => {
+  t.true(KINDS.length >= 11, KINDS.join(", "));
+  t.true(KINDS.includes("vxlanProvider") && KINDS.includes("iptablesRuleProvider") && KINDS.includes("labVmProvider"));
+});
 
 test("every provider text is at most 300 bytes, names no path, and loads its provider from the project folder", (t) => {
   for (const kind of KINDS) {
@@ -42,4 +50,13 @@ test("stateBytes finds the absolute path in a closure-serialized provider", (t) 
   t.is(row.name, "netns:Bridge::br0");
   t.true(row.providerHasPath);
   t.is(row.providerBytes, old.length);
+});
+
+test("stateBytes counts the SDK's recorded call stack apart", (t) => {
+  const trace = [{ sourcePosition: "project:///index.ts#4,1" }, {}];
+  const [row] = stateBytes(JSON.stringify({ deployment: { resources: [
+    { urn: "u::br0", type: "pulumi-nodejs:dynamic/netns:Bridge", inputs: { name: "br0" }, sourcePosition: "project:///index.ts#4,1", stackTrace: trace },
+  ] } }));
+  t.is(row.traceBytes, Buffer.byteLength(`,"sourcePosition":"project:///index.ts#4,1","stackTrace":${JSON.stringify(trace)}`));
+  t.is(row.bytes - row.traceBytes, Buffer.byteLength(JSON.stringify({ urn: "u::br0", type: "pulumi-nodejs:dynamic/netns:Bridge", inputs: { name: "br0" } })));
 });
