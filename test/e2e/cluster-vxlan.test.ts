@@ -5,6 +5,7 @@ import { labDown, labUp, vmExec, type Lab } from "../../provider/lab";
 import { engineBinDir, ok } from "../helpers/pulumi";
 import { assertPings, changesOf, pingMatrix, readmeClusterProject, snapshots } from "../helpers/cluster";
 import { TestStack } from "../helpers/pulumi";
+import { pingFrom } from "../helpers/snapshot";
 import type { HostSnapshot } from "../helpers/snapshot";
 import type { ClusterTestConfig } from "./cluster/config";
 import { Cluster, type ClusterArgs } from "../../sdk";
@@ -128,6 +129,18 @@ test.serial("2. a third host: creates for it, in-place flood-entry updates for t
   assertPings(t, await pingMatrix(lab!, readmeNet(3)), "3 nodes");
   assertPings(t, await pingMatrix(lab!, readmeNet(3), 1400), "3 nodes, ping -M do -s 1400");
   assertPings(t, await pingMatrix(lab!, readmeNet(3), FULL), `3 nodes, ping -M do -s ${FULL}`);
+  // The README's MTU cause: a namespace left at 1500 on the overlay sends packets the 1450 overlay
+  // drops without a word: full-size pings fail while small ones pass. Undone, the full size passes.
+  const [vm1] = lab!.vms;
+  const nsLink = (JSON.parse((await vmExec(vm1, ["ip", "-json", "-n", "NS1", "link", "show"])).stdout) as Array<{ ifname: string }>).find((l) => l.ifname !== "lo")!.ifname;
+  await vmExec(vm1, ["ip", "-n", "NS1", "link", "set", "dev", nsLink, "mtu", "1500"]);
+  try {
+    t.true(await pingFrom(vm1, "NS1", "172.16.0.21", 1400), "MTU 1500 in NS1: a 1400-byte ping still passes");
+    t.false(await pingFrom(vm1, "NS1", "172.16.0.21", 1472), "MTU 1500 in NS1: a 1500-byte packet is lost on the overlay");
+  } finally {
+    await vmExec(vm1, ["ip", "-n", "NS1", "link", "set", "dev", nsLink, "mtu", "1450"]);
+  }
+  t.true(await pingFrom(vm1, "NS1", "172.16.0.21", FULL), "back at 1450: the full-size ping passes");
   if (!ok(t, await stack!.run(["refresh", "--yes", "--skip-preview"]), "pulumi refresh")) return;
   if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes")) return;
   completed = 2;
