@@ -105,7 +105,7 @@ test.serial("the demo stack's export and previews are recorded from real runs", 
   const addr = (vm: number) => `10.250.${LAB_INDEX}.${10 + vm}`;
   const now = graph("export.json", "--mermaid");
   t.is(now.code, 0, now.stderr);
-  for (const s of [addr(1), addr(2), "bridge br0", "172.16.0.1/24", "172.16.1.1/24", "netns NS1", "netns NS2", "172.16.0.2/24", "172.16.1.3/24", "ip_forward=1", "MASQUERADE"]) {
+  for (const s of [addr(1), addr(2), "bridge br0", "172.16.0.1/24", "172.16.1.1/24", "netns NS1", "netns NS2", "172.16.0.2/24", "172.16.1.3/24", "ip_forward=1", "MASQUERADE", "rule filter/FORWARD -s 172.16.0.0/24 -j ACCEPT"]) {
     t.true(now.stdout.includes(s), `the export's picture shows ${s}`);
   }
   const planned = graph("preview-change.json", "--mermaid");

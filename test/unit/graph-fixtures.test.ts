@@ -30,6 +30,7 @@ test("the export: every host by address and name, bridge, namespace with its add
     "netns NS1", "netns NS2", "veth11 172.16.0.2/24", "veth21 172.16.0.3/24", "veth11 172.16.1.2/24", "veth21 172.16.1.3/24",
     "default via 172.16.0.1 dev veth11", "on br0 via veth10 - veth11",
     "172.16.1.0/24 via 10.250.80.12 dev eth0", "NAT nat/POSTROUTING -s 172.16.0.0/24 -o eth0 -j MASQUERADE", "ip_forward=1",
+    "rule filter/FORWARD -s 172.16.0.0/24 -j ACCEPT", "rule filter/FORWARD -d 172.16.1.0/24 -j ACCEPT",
   ];
   for (const s of want) t.true(inSvg(svg, s), `SVG shows ${s}`);
   for (const s of want.filter((x) => !x.startsWith("on br0"))) t.true(inMmd(mmd, s), `Mermaid shows ${s}`);
