@@ -144,7 +144,11 @@ function describeKind(r: Res, d: Described): void {
       const its = items(r, text);
       if (str(p.bridge)) d.bridges.push({ name: str(p.bridge)!, own: false, change: "same", addresses: [], ports: its });
       else d.others.push(...its);
-      for (const peer of list(p.peers)) d.links.push({ to: peer, kind: "overlay", label: `vxlan vni ${str(p.vni) ?? "?"}`, change: r.change });
+      // Per peer: a changed tunnel's new peer is an added link, a dropped one removed, a kept one the same.
+      const label = `vxlan vni ${str(p.vni) ?? "?"}`;
+      const now = list(p.peers), before = r.change === "changed" && r.old ? list(r.old.peers) : undefined;
+      for (const peer of now) d.links.push({ to: peer, kind: "overlay", label, change: before ? (before.includes(peer) ? "same" : "added") : r.change });
+      for (const peer of before?.filter((x) => !now.includes(x)) ?? []) d.links.push({ to: peer, kind: "overlay", label, change: "removed" });
       return;
     }
     case "Ping":

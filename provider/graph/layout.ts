@@ -4,7 +4,7 @@
  * notes (what the input was, what was collapsed).
  */
 import type { Change } from "./input";
-import { CHANGE_WORD, MARKER, type NetworkGraph } from "./model";
+import { CHANGE_WORD, combined, labelWithMarker, MARKER, type NetworkGraph } from "./model";
 import { layoutHost } from "./layout-host";
 import { LINE_H, textWidth, type Scene, type Shape } from "./scene";
 
@@ -47,10 +47,13 @@ export function layout(g: NetworkGraph): Scene {
       const members = new Set(g.links.filter((l) => l.label === label).flatMap((l) => [l.from, l.to]));
       const xs = row.map((b, j) => [b, MARGIN + row.slice(0, j).reduce((s, v) => s + v.w + HOST_GAP, 0)] as const).filter(([b]) => members.has(b.host.address));
       if (xs.length < 1) return;
-      const change = g.links.find((l) => l.label === label)?.change ?? "same";
+      // Each host's drop line is marked by its own tunnels (a joining host's is added), the bus by all of them.
+      const ofHost = (a: string) => combined(g.links.filter((l) => l.label === label && l.from === a).map((l) => l.change));
+      const drops = xs.map(([b, hx]) => ({ hx, change: ofHost(b.host.address) }));
+      const change = combined([...members].map(ofHost));
       shapes.push({ t: "line", points: [[xs[0][1] + 40, oy], [xs[xs.length - 1][1] + 40, oy]], cls: "overlay", change });
-      shapes.push({ t: "text", x: xs[xs.length - 1][1] + 48, y: oy + 4, text: label, cls: "overlay-label", change });
-      for (const [, hx] of xs) shapes.push({ t: "line", points: [[hx + 40, oy], [hx + 40, y + band]], cls: "overlay", change });
+      shapes.push({ t: "text", x: xs[xs.length - 1][1] + 48, y: oy + 4, text: labelWithMarker(label, change), cls: "overlay-label", change });
+      for (const d of drops) shapes.push({ t: "line", points: [[d.hx + 40, oy], [d.hx + 40, y + band]], cls: "overlay", change: d.change });
     });
     for (const b of row) {
       shapes.push({ t: "line", points: [[x + 20, y + 6], [x + 20, y + band]], cls: "lan", change: b.host.change });
