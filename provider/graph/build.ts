@@ -146,7 +146,8 @@ export function buildGraph(input: ParsedInput): NetworkGraph {
   const shownNames = new Set(shown.map((h) => h.address));
   return {
     source: input.source, partial: input.partial ?? false, hosts: shown, collapsedHosts: all.length - shown.length,
-    links: dedupe(links).filter((l) => shownNames.has(l.from) && shownNames.has(l.to)), changes,
+    // In host order, so a picture does not depend on the order of resources in the input.
+    links: dedupe(links).filter((l) => shownNames.has(l.from) && shownNames.has(l.to)).sort((a, b) => natural(a.from, b.from) || natural(a.to, b.to)), changes,
   };
 }
 

@@ -1,9 +1,7 @@
 import test from "ava";
-import { spawnSync } from "node:child_process";
-import * as fs from "node:fs/promises";
-import * as path from "node:path";
+import { graph, save } from "./record";
 import { labDown, labUp } from "../../provider/lab";
-import { engineBinDir, ok, REPO_ROOT, type TestStack } from "../helpers/pulumi";
+import { engineBinDir, ok, type TestStack } from "../helpers/pulumi";
 import { clusterStack, setCluster } from "../helpers/cluster";
 import type { ClusterTestConfig } from "../e2e/cluster/config";
 
@@ -18,10 +16,6 @@ import type { ClusterTestConfig } from "../e2e/cluster/config";
 const LAB = "g12b";
 const LAB_INDEX = 82;
 const STACK = "graph-vxlan"; // fixed: it is part of every URN and rule comment in the fixtures
-const FIXTURES = process.env.GRAPH_RECORD_FIXTURES === "1"
-  ? path.join(REPO_ROOT, "test", "graph", "fixtures")
-  : path.join(REPO_ROOT, "test", "graph", "out", "recorded");
-const CLI = path.join(REPO_ROOT, "dist", "cli", "pulumi-netns.js");
 const addr = (vm: number) => `10.250.${LAB_INDEX}.${10 + vm}`;
 
 const node = (k: number) => ({
@@ -36,18 +30,6 @@ const st = () => {
   if (!stack) throw new Error("the test stack was not created (see the before hook)");
   return stack;
 };
-
-function graph(name: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, "graph", path.join(FIXTURES, name), ...args], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-async function save(name: string, text: string): Promise<void> {
-  JSON.parse(text);
-  if (/PRIVATE KEY|e2e-passphrase/.test(text)) throw new Error(`${name}: a private key or passphrase in plain text; not saved`);
-  await fs.mkdir(FIXTURES, { recursive: true });
-  await fs.writeFile(path.join(FIXTURES, name), text.endsWith("\n") ? text : `${text}\n`);
-}
 
 test.before(async (t) => {
   await labDown(LAB).catch(() => undefined); // left over from a crashed run
