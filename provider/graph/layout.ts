@@ -2,6 +2,12 @@
  * The whole picture: hosts in rows (at most four a row, about 2400 px wide), a LAN bus above each row that
  * every host hangs from, one dashed bus per VXLAN VNI for overlays, then the legend and
  * notes (what the input was, what was collapsed).
+ *
+ * Placed here rather than by a graph layout library (elkjs, dagre): the picture is a fixed
+ * containment (host > bridge > namespaces) whose only edges are the bus lines, so a grid is
+ * exact, and those libraries place nodes of general graphs (their output was no clearer and
+ * they would be the package's largest runtime dependency). Mermaid text is laid out by the
+ * renderer (GitHub's Mermaid uses dagre).
  */
 import type { Change } from "./input";
 import { CHANGE_WORD, combined, labelWithMarker, MARKER, type NetworkGraph } from "./model";
