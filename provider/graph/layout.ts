@@ -5,9 +5,9 @@
  *
  * Placed here rather than by a graph layout library (elkjs, dagre): the picture is a fixed
  * containment (host > bridge > namespaces) whose only edges are the bus lines, so a grid is
- * exact, and those libraries place nodes of general graphs (their output was no clearer and
- * they would be the package's largest runtime dependency). Mermaid text is laid out by the
- * renderer (GitHub's Mermaid uses dagre).
+ * exact; those libraries solve edge crossings of general graphs, which this picture does not
+ * have, and would be the package's largest runtime dependency. Mermaid text is laid out by
+ * its renderer (GitHub's Mermaid uses dagre).
  */
 import type { Change } from "./input";
 import { CHANGE_WORD, combined, labelWithMarker, MARKER, type NetworkGraph } from "./model";
