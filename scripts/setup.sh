@@ -51,4 +51,4 @@ if [ -d dist ]; then
     [ -f "$src.ts" ] || { log "removing stale $js (no $src.ts)"; rm -f "$js" "$js.map" "dist/$src.d.ts"; }
   done
 fi
-npx tsc -p tsconfig.json >&2
+npm run --silent build >&2 # tsc, and the bin made executable as npm does on install
