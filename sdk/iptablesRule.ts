@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { providerText } from "./kinds";
 import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
 
 export interface IptablesRuleArgs {
   /** The host to add the rule on. */
