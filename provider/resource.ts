@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { connectionSchema, targetOf, type ResolvedConnection } from "./ssh/connection";
+import { connectionSchema, resolvedOrAsIs, storedConnection, targetOf, type ResolvedConnection } from "./ssh/connection";
 import { pool } from "./ssh/pool";
 import { SshDialError, SshExecError } from "./ssh/errors";
 import { refusalOf } from "./ssh/script";
@@ -84,7 +84,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
           continue;
         }
         const r = (schema as z.ZodType).safeParse(v);
-        if (r.success) inputs[key] = r.data;
+        if (r.success) inputs[key] = key === "connection" ? storedConnection(r.data as ResolvedConnection) : r.data;
         else failures.push(...toFailures(def.kind, r.error.issues.map((i) => ({ ...i, path: [key, ...i.path] }))));
       }
       for (const key of Object.keys(news)) {
@@ -101,8 +101,8 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       let changes = false;
       for (const key of inputKeys) {
         if (key === "connection") {
-          const o = (olds.connection ?? {}) as Props;
-          const n = (news.connection ?? {}) as Props;
+          const o = (resolvedOrAsIs(olds.connection) ?? {}) as Props;
+          const n = (resolvedOrAsIs(news.connection) ?? {}) as Props;
           if (containsUnknown(news.connection) || WHERE.some((k) => !equal(o[k], n[k]))) {
             replaces.push("connection");
           } else if (!equal(o, n)) changes = true;

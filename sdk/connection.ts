@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { Connection } from "../provider/ssh/connection";
+import type { Connection } from "../provider/ssh/connectionShape";
 
 /** Every property of T may be a pulumi.Input (optional ones stay optional). */
 type Inputs<T> = { [K in keyof T]: pulumi.Input<NonNullable<T[K]>> };

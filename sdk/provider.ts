@@ -5,9 +5,15 @@ import * as pulumi from "@pulumi/pulumi";
  * the engine's Node.js dynamic-provider plugin, `__provider` among the inputs), minus the closure
  * serialization, so state written by earlier releases maps onto the same URNs.
  */
+/**
+ * A `__provider` text, made only by providerText(kind) in ./kinds (not imported here, so the public
+ * typings never load the core's). Branded so a bare kind name ("vxlanProvider") is a type error,
+ * not a resource whose every operation fails with "vxlanProvider is not defined".
+ */
+export type ProviderText = string & { readonly __providerText: unique symbol };
+
 export abstract class DynamicResource extends pulumi.CustomResource {
-  /** `provider` is providerText(kind) (./kinds: not imported here, so the public typings never load the core's). */
-  constructor(provider: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
+  constructor(provider: ProviderText, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
     super(`pulumi-nodejs:dynamic/netns:${type}`, name, { ...props, __provider: provider }, opts);
   }
 }

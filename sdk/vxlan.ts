@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
+import { providerText } from "./kinds";
 import { DynamicResource, secretConnection } from "./provider";
 import { providerText } from "./kinds";
 

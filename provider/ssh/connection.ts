@@ -1,40 +1,8 @@
 import { z } from "zod";
 import { isIP } from "node:net";
+import type { Connection } from "./connectionShape";
 
-/**
- * How to reach a host over SSH. Mirrors `@pulumi/command`'s `remote.ConnectionArgs`
- * (same names and defaults), plus `hostKey` pinning and `sudo`. The one source of the
- * connection's shape: the SDK's ConnectionArgs is this with every property a pulumi.Input.
- */
-export interface Connection {
-  /** The address of the host: an IP or a DNS name. */
-  host: string;
-  /** The SSH port. Default 22. */
-  port?: number;
-  /** The user to log in as. Default "root". */
-  user?: string;
-  /** The password, for password or keyboard-interactive authentication. Secret. */
-  password?: string;
-  /** The private key's text (OpenSSH or PEM), not a path. Secret. */
-  privateKey?: string;
-  /** The passphrase of an encrypted private key. Secret. */
-  privateKeyPassword?: string;
-  /** The path of an ssh-agent socket to authenticate with. */
-  agentSocketPath?: string;
-  /** How many times to try to connect before giving up. Default 10 (as @pulumi/command). */
-  dialErrorLimit?: number;
-  /** Seconds to wait for each connection attempt. Default 15. */
-  perDialTimeout?: number;
-  /** A jump host to tunnel through (like `ssh -J`). */
-  proxy?: Connection;
-  /**
-   * The host's public key ("ssh-ed25519 AAAA...") or its fingerprint ("SHA256:..." as
-   * `ssh-keygen -lf` prints it). When set, any other key is refused. When unset, any host key is accepted.
-   */
-  hostKey?: string;
-  /** Run every command through `sudo -n` (a non-root user with passwordless sudo). Default false. */
-  sudo?: boolean;
-}
+export type { Connection } from "./connectionShape";
 
 const hostname = z
   .string()
@@ -89,4 +57,30 @@ export type ResolvedConnection = Resolved;
 export function targetOf(c: Pick<ResolvedConnection, "host" | "port" | "user">): string {
   const h = isIP(c.host) === 6 ? `[${c.host}]` : c.host;
   return `${c.user ?? "root"}@${h}:${c.port ?? 22}`;
+}
+
+/** What the schema fills in when a property is absent (port 22, user root, ...), derived from it. */
+const DEFAULTS: Partial<Resolved> = (() => {
+  const { host: _h, password: _p, ...d } = connectionSchema.parse({ host: "h", password: "p" });
+  return d;
+})();
+
+/**
+ * A validated connection without the properties that equal their defaults, jump hosts too: what
+ * state stores. Every resource holds its connection twice (inputs and outputs) as ciphertext, so
+ * the defaults cost ~200 B per resource; parsing it again (as every operation does) restores them.
+ */
+export function storedConnection(c: Resolved): Connection {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c)) {
+    if (v === undefined || v === DEFAULTS[k as keyof Resolved]) continue;
+    out[k] = k === "proxy" ? storedConnection(v as Resolved) : v;
+  }
+  return out as unknown as Connection;
+}
+
+/** Two stored connections compared as the host sees them: defaults filled in (state from earlier releases stored them). */
+export function resolvedOrAsIs(c: unknown): unknown {
+  const r = connectionSchema.safeParse(c);
+  return r.success ? r.data : c;
 }

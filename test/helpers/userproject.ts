@@ -58,8 +58,12 @@ export async function npmLsSdk(project: string): Promise<string> {
   return r.stdout.trim();
 }
 
-/** The upstream binaries the lead may have built outside the repo (see the guide). */
-export const UPSTREAM_BIN = path.join(os.homedir(), ".cache", "pulumi-netns", "upstream", "bin");
+/**
+ * Where Pulumi's standard Node.js language host and the real command plugin are looked for (built
+ * outside the repo; absent on a fresh machine). PULUMI_NETNS_UPSTREAM_BIN points elsewhere, e.g. at
+ * an empty folder to run the tests as a fresh machine would.
+ */
+export const UPSTREAM_BIN = process.env.PULUMI_NETNS_UPSTREAM_BIN || path.join(os.homedir(), ".cache", "pulumi-netns", "upstream", "bin");
 
 async function present(file: string): Promise<boolean> {
   return fs.access(file, fs.constants.X_OK).then(() => true, () => false);
@@ -77,7 +81,9 @@ export async function userEngine(): Promise<{ binDir: string; note: string; comm
   const binDir = lang || commandPlugin ? [UPSTREAM_BIN, engine].join(path.delimiter) : engine;
   const note = lang
     ? `language host: Pulumi's standard pulumi-language-nodejs from ${UPSTREAM_BIN}`
-    : `language host: the engine's own (scripts/langhost), since Pulumi's standard pulumi-language-nodejs is absent from ${UPSTREAM_BIN}`;
+    : `language host: the engine's own (scripts/langhost, TypeScript through ts-node as well), since Pulumi's standard pulumi-language-nodejs is absent from ${UPSTREAM_BIN}`;
+  // Shown even without --verbose: what ran differs from what users run.
+  if (!lang) process.stderr.write(`\n[user-project tests] ${note}\n`);
   return { binDir, note, commandPlugin };
 }
 

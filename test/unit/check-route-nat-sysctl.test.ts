@@ -1,6 +1,6 @@
 import test from "ava";
 import { natRuleProvider, routeProvider, sysctlProvider } from "../../provider/resources";
-import { conn, resolvedConn } from "./support";
+import { conn, storedConn } from "./support";
 import { accepts, rejects } from "./check-helpers";
 
 // Route
@@ -8,7 +8,7 @@ import { accepts, rejects } from "./check-helpers";
 const route = (over: Record<string, unknown>) => ({ connection: conn(), destination: "172.16.1.0/24", via: "10.0.0.1", ...over });
 
 test("Route: valid inputs pass; destination and via are canonicalised", async (t) => {
-  t.deepEqual(await accepts(t, routeProvider, route({})), { connection: resolvedConn(), destination: "172.16.1.0/24", via: "10.0.0.1" });
+  t.deepEqual(await accepts(t, routeProvider, route({})), { connection: storedConn(), destination: "172.16.1.0/24", via: "10.0.0.1" });
   t.like(await accepts(t, routeProvider, route({ destination: "2001:DB8:0::/32", via: "FD00:0:0::1" })), { destination: "2001:db8::/32", via: "fd00::1" });
   t.like(await accepts(t, routeProvider, { connection: conn(), destination: "default", device: "eth0", metric: 0, table: 100, namespace: "ns1" }), {
     destination: "default", device: "eth0", metric: 0, table: 100, namespace: "ns1",
@@ -55,7 +55,7 @@ const nat = (over: Record<string, unknown>) => ({ connection: conn(), jump: "MAS
 
 test("NatRule: valid inputs pass with table and chain defaults; networks are normalised as iptables prints them", async (t) => {
   t.deepEqual(await accepts(t, natRuleProvider, nat({})), {
-    connection: resolvedConn(), table: "nat", chain: "POSTROUTING", source: "172.16.0.0/24", outInterface: "eth0", jump: "MASQUERADE", comment: "pulumi-netns:nat-a",
+    connection: storedConn(), table: "nat", chain: "POSTROUTING", source: "172.16.0.0/24", outInterface: "eth0", jump: "MASQUERADE", comment: "pulumi-netns:nat-a",
   });
   t.like(await accepts(t, natRuleProvider, nat({ source: "172.16.0.77/24", destination: "198.51.100.7" })), { source: "172.16.0.0/24", destination: "198.51.100.7/32" });
   t.like(await accepts(t, natRuleProvider, nat({ jump: "SNAT", toSource: "192.0.2.1", outInterface: undefined, notOutInterface: "br0", namespace: "ns1" })), {
@@ -99,7 +99,7 @@ test("NatRule: MASQUERADE outside POSTROUTING is rejected on chain", async (t) =
 // Sysctl
 
 test("Sysctl: valid inputs pass; numbers become strings and whitespace is normalised", async (t) => {
-  t.deepEqual(await accepts(t, sysctlProvider, { connection: conn(), key: "net.ipv4.ip_forward", value: 1 }), { connection: resolvedConn(), key: "net.ipv4.ip_forward", value: "1" });
+  t.deepEqual(await accepts(t, sysctlProvider, { connection: conn(), key: "net.ipv4.ip_forward", value: 1 }), { connection: storedConn(), key: "net.ipv4.ip_forward", value: "1" });
   t.like(await accepts(t, sysctlProvider, { connection: conn(), key: "net.ipv4.tcp_rmem", value: " 4096\t87380   6291456 " }), { value: "4096 87380 6291456" });
   t.like(await accepts(t, sysctlProvider, { connection: conn(), key: "net.ipv6.conf.veth-a.disable_ipv6", value: "1", namespace: "ns1" }), { namespace: "ns1" });
 });

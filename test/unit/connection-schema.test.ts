@@ -1,5 +1,5 @@
 import test from "ava";
-import { connectionSchema, targetOf } from "../../provider/ssh/connection";
+import { connectionSchema, storedConnection, targetOf } from "../../provider/ssh/connection";
 import { PRIVATE_KEY } from "./support";
 
 const FP = "SHA256:" + "A".repeat(42) + "s"; // 43 base64 characters, as ssh-keygen prints
@@ -101,4 +101,12 @@ test("dialErrorLimit and perDialTimeout ranges are enforced naming the property"
 test("targetOf names user@host:port and brackets IPv6 hosts", (t) => {
   t.is(targetOf({ host: "10.0.0.1", port: 22, user: "root" }), "root@10.0.0.1:22");
   t.is(targetOf({ host: "fd00::1", port: 2222, user: "deploy" }), "deploy@[fd00::1]:2222");
+});
+
+test("stored form: defaults left out (jump hosts too), other values kept, parsing it again gives the same connection", (t) => {
+  const given = { host: "h1", port: 22, user: "deploy", privateKey: PRIVATE_KEY, sudo: true, proxy: { host: "jump", password: "pw", perDialTimeout: 15 } };
+  const parsed = connectionSchema.parse(given);
+  const stored = storedConnection(parsed);
+  t.deepEqual(stored as unknown, { host: "h1", user: "deploy", privateKey: PRIVATE_KEY, sudo: true, proxy: { host: "jump", password: "pw" } });
+  t.deepEqual(connectionSchema.parse(stored), parsed);
 });

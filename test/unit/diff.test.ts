@@ -56,6 +56,13 @@ for (const [kind, p, make, outs] of ALL) {
     }
   });
 
+  test(`${kind}: connection defaults stored (earlier releases) or left out, or written out (port: 22) → no changes`, async (t) => {
+    const filled = { ...conn(), port: 22, user: "root", dialErrorLimit: 10, perDialTimeout: 15, sudo: false };
+    const old = { ...(await checked(p, make())), connection: filled, ...outs };
+    t.deepEqual(await p.diff("id", old, await checked(p, make())), NO_CHANGE);
+    t.deepEqual(await diff(p, make(), make({ connection: conn({ port: 22 }) }), outs), NO_CHANGE);
+  });
+
   test(`${kind}: a connection that is still unknown → replaces connection`, async (t) => {
     const r = await p.diff("id", await checked(p, make()), { ...(await checked(p, make())), connection: UNKNOWN });
     t.deepEqual(r, { changes: true, replaces: ["connection"], deleteBeforeReplace: false });
