@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
 import { providerText } from "./kinds";
+import { ruleCommentFor } from "./iptablesRule";
 
 export interface NatRuleArgs {
   /** The host to add the rule on. */
@@ -49,12 +50,7 @@ export class NatRule extends DynamicResource {
       connection: pulumi.secret(args.connection), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
-      comment: args.comment ?? defaultComment(name),
+      comment: args.comment ?? ruleCommentFor(name),
     }, secretConnection(opts), "NatRule");
   }
-}
-
-/** Unique per stack and resource, in the characters an iptables comment may safely hold. */
-function defaultComment(name: string): string {
-  return `pulumi-netns:${pulumi.getStack()}:${name}`.replace(/[^A-Za-z0-9_.:/@=+-]/g, "_").slice(0, 200);
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "../connection";
+import { IptablesRule } from "../iptablesRule";
 import { Vxlan } from "../vxlan";
 import { NodeNetwork, type NamespaceSpec } from "./nodeNetwork";
 import { checkClusterArgs, type NodePlan } from "./clusterPlan";
@@ -52,7 +53,11 @@ export interface ClusterArgs {
   mtu?: number;
   /** The bridge's name on every node. Default "br0". */
   bridgeName?: string;
-  /** MASQUERADE each node's namespaces out of its LAN interface. Default true. */
+  /**
+   * MASQUERADE each node's namespaces out of its LAN interface (to the rest of the LAN and beyond).
+   * Traffic to the other nodes' subnets keeps its namespace source address (`routes` mode adds,
+   * per peer, `iptables -t nat -I POSTROUTING 1 -s SUBNET -d PEER_SUBNET -j RETURN`). Default true.
+   */
   masquerade?: boolean;
   /** FORWARD ACCEPT rules for the cluster's subnets (see NodeNetwork.allowForwarding). Default true. */
   allowForwarding?: boolean;
@@ -102,6 +107,13 @@ export class Cluster extends pulumi.ComponentResource {
         compact: args.compact,
       }, parent);
       this.networks[node.name] = net;
+      if (mode === "routes" && (args.masquerade ?? true)) {
+        // Namespace to namespace across nodes without NAT, as CNI's ipMasq does: the peer sees the
+        // real source, and replies need the route back (both directions are declared here).
+        others.forEach(({ o, plan }) => new IptablesRule(`${name}-${node.name}-nonat-${o.name}`, {
+          connection: node.connection, table: "nat", chain: "POSTROUTING", source: p.subnet, destination: plan.subnet, jump: "RETURN", position: "insert",
+        }, parent));
+      }
       if (mode === "vxlan") {
         this.tunnels[node.name] = new Vxlan(`${name}-${node.name}-vxlan`, {
           connection: node.connection,

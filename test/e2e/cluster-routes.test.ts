@@ -2,6 +2,7 @@ import test from "ava";
 import { labDown, labUp, vmExec, type Lab } from "../../provider/lab";
 import { engineBinDir, ok, type TestStack } from "../helpers/pulumi";
 import { assertPings, changesOf, clusterStack, pingMatrix, setCluster, snapshots } from "../helpers/cluster";
+import { pingFrom } from "../helpers/snapshot";
 import type { HostSnapshot } from "../helpers/snapshot";
 import type { ClusterTestConfig } from "./cluster/config";
 
@@ -59,14 +60,39 @@ test.serial("2. a third node: preview shows creates for it and its peer routes, 
   t.log(JSON.stringify(ch));
   t.deepEqual(Object.keys(ch).sort(), ["create"], "only creates: nothing of n1/n2 is replaced, deleted or changed");
   const foreign = (ch.create ?? []).filter((s) => !/ c-n3(-|$)/.test(s));
-  t.deepEqual(foreign, ["Route c-n1-peer-n3", "Route c-n2-peer-n3"], "on the old nodes only the new peer routes");
+  t.deepEqual(foreign, ["IptablesRule c-n1-nonat-n3", "IptablesRule c-n2-nonat-n3", "Route c-n1-peer-n3", "Route c-n2-peer-n3"], "on the old nodes only the new peer's route and no-NAT rule");
   t.true((ch.create ?? []).includes("IptablesRule c-n3-forward-out") && (ch.create ?? []).includes("Vxlan c-n3-vxlan") === false);
   if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (3 nodes)")) return;
   assertPings(t, await pingMatrix(lab!, config(3)), "3 nodes");
+  // Between nodes the namespaces keep their addresses: RETURN for each peer subnet above MASQUERADE.
+  const nat = (await vmExec(lab!.vms[0], ["iptables", "-w", "-t", "nat", "-S", "POSTROUTING"])).stdout.split("\n").filter((l) => l.startsWith("-A"));
+  t.regex(nat[0] + nat[1], /-s 172\.16\.0\.0\/24 -d 172\.16\.[12]\.0\/24 .*-j RETURN.*-s 172\.16\.0\.0\/24 -d 172\.16\.[12]\.0\/24 .*-j RETURN/, nat.join("\n"));
+  t.regex(nat.slice(2).join("\n"), /-s 172\.16\.0\.0\/24 -o eth0 .*-j MASQUERADE/);
   // Refresh reads every object back (IptablesRule from `iptables -S`): no drift.
   if (!ok(t, await stack!.run(["refresh", "--yes", "--skip-preview"]), "pulumi refresh")) return;
   if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes")) return;
   completed = 2;
+});
+
+test.serial("2b. the README's troubleshooting causes, each made by hand on node 2, cut n1/NS1 -> n2/NS1; undone, it answers again", async (t) => {
+  if (completed < 2) return t.fail("step 2 did not complete");
+  const [vm1, vm2] = lab!.vms;
+  const reach = () => pingFrom(vm1, "NS1", "172.16.1.2");
+  const causes: Array<[string, string[], string[]]> = [
+    ["ip_forward off", ["sysctl", "-q", "-w", "net.ipv4.ip_forward=0"], ["sysctl", "-q", "-w", "net.ipv4.ip_forward=1"]],
+    ["a missing return route", ["ip", "route", "del", "172.16.0.0/24", "proto", "157"], ["ip", "route", "add", "172.16.0.0/24", "via", vm1.lanIp, "dev", "eth0", "proto", "157"]],
+    ["a REJECT rule before ours in FORWARD", ["iptables", "-w", "-I", "FORWARD", "1", "-d", "172.16.1.2", "-j", "REJECT"], ["iptables", "-w", "-D", "FORWARD", "-d", "172.16.1.2", "-j", "REJECT"]],
+  ];
+  for (const [what, make, undo] of causes) {
+    t.true(await reach(), `${what}: answers before`);
+    await vmExec(vm2, make);
+    try {
+      t.false(await reach(), `${what}: the ping must fail`);
+    } finally {
+      await vmExec(vm2, undo);
+    }
+    t.true(await reach(), `${what}: answers again once undone`);
+  }
 });
 
 test.serial("3. control: without the forwarding rules (allowForwarding: false) the hardened hosts drop the traffic", async (t) => {

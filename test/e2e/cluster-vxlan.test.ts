@@ -2,8 +2,10 @@ import test from "ava";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab } from "../../provider/lab";
-import { engineBinDir, ok, type TestStack } from "../helpers/pulumi";
-import { assertPings, changesOf, clusterStack, pingMatrix, setCluster, snapshots } from "../helpers/cluster";
+import { engineBinDir, ok } from "../helpers/pulumi";
+import { assertPings, changesOf, pingMatrix, readmeClusterProject, snapshots } from "../helpers/cluster";
+import { TestStack } from "../helpers/pulumi";
+import { pingFrom } from "../helpers/snapshot";
 import type { HostSnapshot } from "../helpers/snapshot";
 import type { ClusterTestConfig } from "./cluster/config";
 import { Cluster, type ClusterArgs } from "../../sdk";
@@ -14,7 +16,9 @@ import type { DynamicProvider } from "../../provider/resource";
  * A `vxlan` Cluster through the real engine across a ROUTED lab: VMs on two LAN subnets
  * (10.250.52.0/24: vm1, vm3; 10.250.53.0/24: vm2) joined by a router namespace, hardened
  * (FORWARD DROP, bridge netfilter on). The nodes share no L2 segment, so the tutorial's
- * routes cannot work; the overlay puts all namespaces on one subnet. Own lab c10b (indexes 52-53).
+ * routes cannot work; the overlay puts all namespaces on one subnet. The program is the
+ * README's Cluster example as it stands (config `hosts`, secret `privateKey`).
+ * Own lab c10b (indexes 52-53).
  */
 const LAB = "c10b";
 const INDEX = 52;
@@ -27,14 +31,30 @@ const node = (k: number) => ({
   name: `n${k + 1}`, vm: k + 1,
   namespaces: [{ name: "NS1", address: `172.16.10.${10 * (k + 1) + 1}` }, { name: "NS2", address: `172.16.10.${10 * (k + 1) + 2}` }],
 });
-const config = (n: number, over: Partial<ClusterTestConfig["args"]> = {}): ClusterTestConfig =>
-  ({ lab: LAB, args: { mode: "vxlan", subnet: "172.16.10.0/24", vni: 4242, ...over }, nodes: Array.from({ length: n }, (_, k) => node(k)) });
+/** What the README program builds on the first N VMs (its node names and addresses), for the ping matrix. */
+const readmeNet = (n: number): ClusterTestConfig => ({
+  lab: LAB, args: { mode: "vxlan", subnet: "172.16.0.0/24" },
+  nodes: Array.from({ length: n }, (_, k) => ({
+    name: `node${k + 1}`, vm: k + 1,
+    namespaces: [{ name: "NS1", address: `172.16.0.${10 * k + 11}` }, { name: "NS2", address: `172.16.0.${10 * k + 12}` }],
+  })),
+});
+/** The README program's config: the first N VMs as `hosts` (host and pinned host key). */
+const setHosts = async (n: number) => {
+  const hosts = lab!.vms.slice(0, n).map((vm) => ({ host: vm.host, hostKey: vm.hostKeyFingerprint }));
+  const r = await stack!.configSet("hosts", JSON.stringify(hosts));
+  if (r.code !== 0) throw new Error(`config set hosts: ${r.stderr}`);
+};
+/** The largest packet the overlay MTU (1450) lets a namespace send: 1450 - 20 (IP) - 8 (ICMP). */
+const FULL = 1422;
 
 test.before(async () => {
   await labDown(LAB).catch(() => undefined);
   lab = await labUp({ name: LAB, index: INDEX, nodes: 3, hardened: true, subnets: 2 });
   before = await snapshots(lab);
-  stack = await clusterStack(`vxlan-${process.pid}`, await engineBinDir());
+  stack = await TestStack.create(`vxlan-${process.pid}`, { binDir: await engineBinDir(), projectDir: await readmeClusterProject() });
+  const key = await stack.configSetSecret("privateKey", lab.vms[0].privateKey); // one lab key for all VMs
+  if (key.code !== 0) throw new Error(`config set privateKey: ${key.stderr}`);
 });
 
 test.after.always(async () => {
@@ -80,29 +100,49 @@ test.serial("0. the routed lab: node 2 is not on node 1's segment; bad Cluster/V
   completed = 0;
 });
 
-test.serial("1. a two-node vxlan cluster across the router: full ping matrix, 1400-byte don't-fragment pings", async (t) => {
-  await setCluster(stack!, config(2));
-  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (2 nodes)")) return;
-  assertPings(t, await pingMatrix(lab!, config(2)), "2 nodes");
-  assertPings(t, await pingMatrix(lab!, config(2), 1400), "2 nodes, ping -M do -s 1400");
+test.serial("1. the README program, two hosts across the router: full ping matrix, 1400-byte and full-MTU don't-fragment pings", async (t) => {
+  await setHosts(2);
+  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (2 hosts)")) return;
+  for (const vm of lab!.vms.slice(0, 2)) {
+    const mtus = JSON.parse((await vmExec(vm, ["ip", "-json", "-n", "NS1", "link", "show"])).stdout) as Array<{ ifname: string; mtu: number }>;
+    t.is(mtus.find((l) => l.ifname !== "lo")?.mtu, 1450, `${vm.name}: the namespace's interface leaves room for the 50-byte VXLAN header`);
+  }
+  assertPings(t, await pingMatrix(lab!, readmeNet(2)), "2 nodes");
+  assertPings(t, await pingMatrix(lab!, readmeNet(2), 1400), "2 nodes, ping -M do -s 1400");
+  assertPings(t, await pingMatrix(lab!, readmeNet(2), FULL), `2 nodes, ping -M do -s ${FULL} (a full 1450-byte packet)`);
   completed = 1;
 });
 
-test.serial("2. a third node: creates for it, in-place flood-entry updates for the others; then the 3-node matrix", async (t) => {
+test.serial("2. a third host: creates for it, in-place flood-entry updates for the others; 3-node matrix; refresh shows no drift", async (t) => {
   if (completed < 1) return t.fail("step 1 did not complete");
-  await setCluster(stack!, config(3));
+  await setHosts(3);
   const pv = await stack!.run(["preview", "--diff"]);
-  if (!ok(t, pv, "pulumi preview --diff (add n3)")) return;
+  if (!ok(t, pv, "pulumi preview --diff (add node3)")) return;
   const ch = changesOf(pv.stdout);
   t.log(JSON.stringify(ch));
   t.deepEqual(Object.keys(ch).sort(), ["create", "update"], "creates and in-place updates only: nothing replaced or deleted");
-  t.true(ch.create.every((s) => / c-n3(-|$)/.test(s)), `every create is n3's: ${ch.create.join(", ")}`);
-  t.deepEqual(ch.update, ["Vxlan c-n1-vxlan", "Vxlan c-n2-vxlan"], "the old nodes: their flood entries, in place");
-  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (3 nodes)")) return;
-  const fdb = (await vmExec(lab!.vms[0], ["bridge", "fdb", "show", "dev", "vxlan4242"])).stdout;
+  t.true(ch.create.every((s) => / net-node3(-|$)/.test(s)), `every create is node3's: ${ch.create.join(", ")}`);
+  t.deepEqual(ch.update, ["Vxlan net-node1-vxlan", "Vxlan net-node2-vxlan"], "the old nodes: their flood entries, in place");
+  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (3 hosts)")) return;
+  const fdb = (await vmExec(lab!.vms[0], ["bridge", "fdb", "show", "dev", "vxlan42"])).stdout;
   t.true(fdb.includes(`dst ${lab!.vms[2].lanIp}`) && fdb.includes(`dst ${lab!.vms[1].lanIp}`), fdb);
-  assertPings(t, await pingMatrix(lab!, config(3)), "3 nodes");
-  assertPings(t, await pingMatrix(lab!, config(3), 1400), "3 nodes, ping -M do -s 1400");
+  assertPings(t, await pingMatrix(lab!, readmeNet(3)), "3 nodes");
+  assertPings(t, await pingMatrix(lab!, readmeNet(3), 1400), "3 nodes, ping -M do -s 1400");
+  assertPings(t, await pingMatrix(lab!, readmeNet(3), FULL), `3 nodes, ping -M do -s ${FULL}`);
+  // The README's MTU cause: a namespace left at 1500 on the overlay sends packets the 1450 overlay
+  // drops without a word: full-size pings fail while small ones pass. Undone, the full size passes.
+  const [vm1] = lab!.vms;
+  const nsLink = (JSON.parse((await vmExec(vm1, ["ip", "-json", "-n", "NS1", "link", "show"])).stdout) as Array<{ ifname: string }>).find((l) => l.ifname !== "lo")!.ifname;
+  await vmExec(vm1, ["ip", "-n", "NS1", "link", "set", "dev", nsLink, "mtu", "1500"]);
+  try {
+    t.true(await pingFrom(vm1, "NS1", "172.16.0.21", 1400), "MTU 1500 in NS1: a 1400-byte ping still passes");
+    t.false(await pingFrom(vm1, "NS1", "172.16.0.21", 1472), "MTU 1500 in NS1: a 1500-byte packet is lost on the overlay");
+  } finally {
+    await vmExec(vm1, ["ip", "-n", "NS1", "link", "set", "dev", nsLink, "mtu", "1450"]);
+  }
+  t.true(await pingFrom(vm1, "NS1", "172.16.0.21", FULL), "back at 1450: the full-size ping passes");
+  if (!ok(t, await stack!.run(["refresh", "--yes", "--skip-preview"]), "pulumi refresh")) return;
+  if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes")) return;
   completed = 2;
 });
 

@@ -137,6 +137,14 @@ export class TestStack {
     return this.run(["config", "set", key, value]);
   }
 
+  /** `pulumi config set --secret KEY -- VALUE` (the value may start with "-", as a PEM key does). */
+  async configSetSecret(key: string, value: string): Promise<PulumiResult> {
+    const full = ["config", "set", "--secret", "--stack", this.name, "--non-interactive", "--config-file", this.configFile, key, "--", value];
+    const r = await pulumiCli(full, this.cli);
+    this.history.push({ args: ["config", "set", "--secret", key], code: r.code, ms: r.ms });
+    return r;
+  }
+
   /** Best effort: destroy (errors ignored), remove the stack and the temp dir. Returns what went wrong, for logging. */
   async remove(destroyTimeoutMs?: number): Promise<string[]> {
     const problems: string[] = [];

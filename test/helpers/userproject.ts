@@ -87,13 +87,15 @@ export async function userEngine(): Promise<{ binDir: string; note: string; comm
   return { binDir, note, commandPlugin };
 }
 
-/** The first fenced block of LANG under the README heading "## HEADING". */
+/** The first fenced block of LANG under the README heading "## HEADING" (or HEADING as given when it starts with "#", e.g. "### Cluster"). */
 export async function readmeBlock(heading: string, lang: string): Promise<string> {
   const readme = await fs.readFile(path.join(REPO_ROOT, "README.md"), "utf8");
-  const at = readme.indexOf(`\n## ${heading}\n`);
-  if (at < 0) throw new Error(`README.md has no section "## ${heading}"`);
-  const section = readme.slice(at + 1).split(/\n## /)[0];
+  const marker = heading.startsWith("#") ? heading : `## ${heading}`;
+  const level = marker.indexOf(" ");
+  const at = readme.indexOf(`\n${marker}\n`);
+  if (at < 0) throw new Error(`README.md has no section "${marker}"`);
+  const section = readme.slice(at + 1).split(new RegExp(`\\n#{2,${level}} `))[0];
   const m = new RegExp("```" + lang + "\\n([\\s\\S]*?)```").exec(section);
-  if (!m) throw new Error(`README.md section "${heading}" has no \`\`\`${lang} block`);
+  if (!m) throw new Error(`README.md section "${marker}" has no \`\`\`${lang} block`);
   return m[1];
 }
