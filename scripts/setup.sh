@@ -43,4 +43,4 @@ if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   cp package-lock.json "$stamp"
 fi
 log "tsc build"
-npx tsc -p tsconfig.json >&2
+npm run --silent build >&2 # tsc, and the bin made executable as npm does on install

@@ -33,20 +33,32 @@ function plainHost(props: Record<string, unknown> | undefined): string | undefin
 
 const natural = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
 
+/** A VXLAN device's plain `local` address: the underlay address of the host it is on. */
+function tunnelHost(r: Res): string | undefined {
+  const local = r.kind === "Vxlan" ? r.props.local : undefined;
+  return typeof local === "string" && /^[0-9A-Fa-f.:]+$/.test(local) ? local : undefined;
+}
+
 /** The host of every resource of ours, by URN. */
 function placeResources(rs: Res[]): Map<string, string> {
   const at = new Map<string, string>();
   for (const r of rs) {
-    const h = plainHost(r.props) ?? hostOfId(r.id) ?? plainHost(r.old);
+    const h = plainHost(r.props) ?? hostOfId(r.id) ?? plainHost(r.old) ?? tunnelHost(r);
     if (h) at.set(r.urn, h);
   }
   // Planned resources: the host their siblings (same parent) are on, when that is one host.
   const byParent = new Map<string, Set<string>>();
   for (const r of rs) if (r.parent && at.has(r.urn)) (byParent.get(r.parent) ?? byParent.set(r.parent, new Set()).get(r.parent)!).add(at.get(r.urn)!);
+  // Else the host of a placed resource named after their component (a Cluster's "c-n3-vxlan" for "c-n3"'s).
+  const namedAfter = (component: string) => {
+    const hs = new Set(rs.filter((x) => x.name.startsWith(`${component}-`) && at.has(x.urn)).map((x) => at.get(x.urn)!));
+    return hs.size === 1 ? [...hs][0] : undefined;
+  };
   for (const r of rs) {
     if (at.has(r.urn)) continue;
     const hs = r.parent ? byParent.get(r.parent) : undefined;
-    at.set(r.urn, hs?.size === 1 ? [...hs][0] : r.parent ? `${UNKNOWN_HOST}: ${r.parent.split("::").pop()}` : UNKNOWN_HOST);
+    const component = r.parent?.split("::").pop();
+    at.set(r.urn, hs?.size === 1 ? [...hs][0] : (component && namedAfter(component)) ?? (component ? `${UNKNOWN_HOST}: ${component}` : UNKNOWN_HOST));
   }
   return at;
 }
@@ -111,9 +123,10 @@ export function buildGraph(input: ParsedInput): NetworkGraph {
     if (r.change !== "same") changes[r.change]++;
     (changesOnHost.get(address) ?? changesOnHost.set(address, []).get(address)!).push(r.change);
     apply(h, describe(r), links, hostNames);
-    // The component a resource belongs to names the host (NodeNetwork "node1").
+    // The component a resource belongs to names the host (NodeNetwork "node1"), unless it spans several (a Cluster).
     const parent = r.parent ? ours.find((p) => p.urn === r.parent) : undefined;
-    if (parent && !h.titles.includes(parent.name)) h.titles.push(parent.name);
+    const span = new Set(ours.filter((x) => x.parent === r.parent).map((x) => at.get(x.urn)).filter(Boolean));
+    if (parent && span.size === 1 && !h.titles.includes(parent.name)) h.titles.push(parent.name);
   }
   // LabVm outputs its host in plain text: its name says which VM a host is (when nothing else does).
   for (const r of ours.filter((x) => x.kind === "LabVm")) {
@@ -133,7 +146,8 @@ export function buildGraph(input: ParsedInput): NetworkGraph {
   const shownNames = new Set(shown.map((h) => h.address));
   return {
     source: input.source, partial: input.partial ?? false, hosts: shown, collapsedHosts: all.length - shown.length,
-    links: dedupe(links).filter((l) => shownNames.has(l.from) && shownNames.has(l.to)), changes,
+    // In host order, so a picture does not depend on the order of resources in the input.
+    links: dedupe(links).filter((l) => shownNames.has(l.from) && shownNames.has(l.to)).sort((a, b) => natural(a.from, b.from) || natural(a.to, b.to)), changes,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Change, Res } from "./input";
 import type { Item } from "./model";
+import { matchArgs, type MatchSpec } from "../iptables/match";
 
 type Props = Record<string, unknown>;
 
@@ -129,17 +130,9 @@ function describeKind(r: Res, d: Described): void {
       return;
     }
     case "NatRule":
-    case "IptablesRule": {
-      const text = (x: Props) => {
-        const matches = r.kind === "NatRule"
-          ? [str(x.source) && `-s ${str(x.source)}`, str(x.destination) && `-d ${str(x.destination)}`, str(x.outInterface) && `-o ${str(x.outInterface)}`, str(x.notOutInterface) && `! -o ${str(x.notOutInterface)}`]
-          : [str(x.matches)];
-        const to = str(x.toSource) ? ` to ${str(x.toSource)}` : "";
-        return [`${r.kind === "NatRule" ? "NAT" : "rule"} ${str(x.table) ?? (r.kind === "NatRule" ? "nat" : "filter")}/${str(x.chain) ?? "?"} ${matches.filter(Boolean).join(" ")} -j ${str(x.jump) ?? "?"}${to}`.replace(/\s+/g, " ")];
-      };
-      badgeIn(r, d, items(r, text));
+    case "IptablesRule":
+      badgeIn(r, d, items(r, (x) => [ruleText(r.kind, x)]));
       return;
-    }
     case "Sysctl": {
       const text = (x: Props) => [str(x.key) === "net.ipv4.ip_forward" ? `ip_forward=${str(x.value) ?? "?"}` : `${str(x.key)}=${str(x.value) ?? "?"}`];
       badgeIn(r, d, items(r, text));
@@ -151,7 +144,11 @@ function describeKind(r: Res, d: Described): void {
       const its = items(r, text);
       if (str(p.bridge)) d.bridges.push({ name: str(p.bridge)!, own: false, change: "same", addresses: [], ports: its });
       else d.others.push(...its);
-      for (const peer of list(p.peers)) d.links.push({ to: peer, kind: "overlay", label: `vxlan vni ${str(p.vni) ?? "?"}`, change: r.change });
+      // Per peer: a changed tunnel's new peer is an added link, a dropped one removed, a kept one the same.
+      const label = `vxlan vni ${str(p.vni) ?? "?"}`;
+      const now = list(p.peers), before = r.change === "changed" && r.old ? list(r.old.peers) : undefined;
+      for (const peer of now) d.links.push({ to: peer, kind: "overlay", label, change: before ? (before.includes(peer) ? "same" : "added") : r.change });
+      for (const peer of before?.filter((x) => !now.includes(x)) ?? []) d.links.push({ to: peer, kind: "overlay", label, change: "removed" });
       return;
     }
     case "Ping":
@@ -160,6 +157,21 @@ function describeKind(r: Res, d: Described): void {
     default:
       if (r.type.startsWith("pulumi-nodejs:dynamic/netns:")) d.others.push({ text: `${r.kind} ${r.name}`, change: r.change });
   }
+}
+
+/** A rule as `iptables -S` prints it (the provider's own argument builder), after its kind and table/chain. */
+function ruleText(kind: string, x: Props): string {
+  const nat = kind === "NatRule";
+  const f = (k: string) => str(x[k]);
+  const spec: MatchSpec = {
+    table: f("table") ?? (nat ? "nat" : "filter"), chain: f("chain") ?? "?", jump: f("jump") ?? "?",
+    source: f("source"), notSource: f("notSource"), destination: f("destination"), notDestination: f("notDestination"),
+    inInterface: f("inInterface"), notInInterface: f("notInInterface"), outInterface: f("outInterface"), notOutInterface: f("notOutInterface"),
+    protocol: f("protocol"), toSource: f("toSource"),
+    // Shown as text only: a port may be "(known after apply)" in a preview.
+    sourcePort: f("sourcePort") as unknown as number | undefined, destinationPort: f("destinationPort") as unknown as number | undefined,
+  };
+  return `${nat ? "NAT" : "rule"} ${spec.table}/${spec.chain} ${matchArgs(spec).join(" ")}`;
 }
 
 function badgeIn(r: Res, d: Described, its: Item[]): void {

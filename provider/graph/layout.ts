@@ -2,9 +2,15 @@
  * The whole picture: hosts in rows (at most four a row, about 2400 px wide), a LAN bus above each row that
  * every host hangs from, one dashed bus per VXLAN VNI for overlays, then the legend and
  * notes (what the input was, what was collapsed).
+ *
+ * Placed here rather than by a graph layout library (elkjs, dagre): the picture is a fixed
+ * containment (host > bridge > namespaces) whose only edges are the bus lines, so a grid is
+ * exact; those libraries solve edge crossings of general graphs, which this picture does not
+ * have, and would be the package's largest runtime dependency. Mermaid text is laid out by
+ * its renderer (GitHub's Mermaid uses dagre).
  */
 import type { Change } from "./input";
-import { CHANGE_WORD, MARKER, type NetworkGraph } from "./model";
+import { CHANGE_WORD, combined, labelWithMarker, MARKER, type NetworkGraph } from "./model";
 import { layoutHost } from "./layout-host";
 import { LINE_H, textWidth, type Scene, type Shape } from "./scene";
 
@@ -47,10 +53,13 @@ export function layout(g: NetworkGraph): Scene {
       const members = new Set(g.links.filter((l) => l.label === label).flatMap((l) => [l.from, l.to]));
       const xs = row.map((b, j) => [b, MARGIN + row.slice(0, j).reduce((s, v) => s + v.w + HOST_GAP, 0)] as const).filter(([b]) => members.has(b.host.address));
       if (xs.length < 1) return;
-      const change = g.links.find((l) => l.label === label)?.change ?? "same";
+      // Each host's drop line is marked by its own tunnels (a joining host's is added), the bus by all of them.
+      const ofHost = (a: string) => combined(g.links.filter((l) => l.label === label && l.from === a).map((l) => l.change));
+      const drops = xs.map(([b, hx]) => ({ hx, change: ofHost(b.host.address) }));
+      const change = combined([...members].map(ofHost));
       shapes.push({ t: "line", points: [[xs[0][1] + 40, oy], [xs[xs.length - 1][1] + 40, oy]], cls: "overlay", change });
-      shapes.push({ t: "text", x: xs[xs.length - 1][1] + 48, y: oy + 4, text: label, cls: "overlay-label", change });
-      for (const [, hx] of xs) shapes.push({ t: "line", points: [[hx + 40, oy], [hx + 40, y + band]], cls: "overlay", change });
+      shapes.push({ t: "text", x: xs[xs.length - 1][1] + 48, y: oy + 4, text: labelWithMarker(label, change), cls: "overlay-label", change });
+      for (const d of drops) shapes.push({ t: "line", points: [[d.hx + 40, oy], [d.hx + 40, y + band]], cls: "overlay", change: d.change });
     });
     for (const b of row) {
       shapes.push({ t: "line", points: [[x + 20, y + 6], [x + 20, y + band]], cls: "lan", change: b.host.change });

@@ -5,7 +5,7 @@
  * class (colour + dashed border) and a link style (colour + dashes), and a legend.
  */
 import type { Change } from "./input";
-import { CHANGE_WORD, itemText, labelWithMarker, MARKER, routeItem, type NetworkGraph } from "./model";
+import { CHANGE_WORD, itemText, labelWithMarker, MARKER, pairChange, routeItem, type NetworkGraph } from "./model";
 import { COLORS, DASHES } from "./svg";
 import { PARTIAL_NOTE } from "./layout";
 
@@ -31,7 +31,9 @@ export function renderMermaid(g: NetworkGraph): string {
     h.bridges.forEach((b, j) => {
       const id = `${hid}_b${j}`;
       out.push(`    ${id}[${lines([labelWithMarker(`bridge ${b.name}`, b.change), ...b.addresses.map(itemText), ...b.ports.map(itemText)])}]`);
-      if (b.change !== "same") classOf.set(id, b.change);
+      // Like a namespace: a bridge whose address or port (a tunnel) changes is drawn as changed.
+      const inner = [...b.addresses, ...b.ports].some((i) => i.change !== "same") ? "changed" : "same";
+      if (b.change !== "same" || inner !== "same") classOf.set(id, b.change !== "same" ? b.change : inner);
     });
     h.namespaces.forEach((n, j) => {
       const id = `${hid}_n${j}`;
@@ -48,8 +50,15 @@ export function renderMermaid(g: NetworkGraph): string {
   for (const l of g.links) {
     const a = hostId.get(l.from), b = hostId.get(l.to);
     if (!a || !b) continue;
+    let change = l.change;
+    if (l.kind === "overlay") {
+      // A tunnel is one undirected edge, drawn once from its first end, marked from both ends.
+      const back = g.links.find((x) => x.kind === "overlay" && x.label === l.label && x.from === l.to && x.to === l.from);
+      if (back && g.links.indexOf(back) < g.links.indexOf(l)) continue;
+      if (back) change = pairChange(l.change, back.change);
+    }
     const arrow = l.kind === "overlay" ? "-.-" : "-->";
-    edges.push({ text: `  ${a} ${arrow}|${q(labelWithMarker(`${l.kind === "route" ? "route " : ""}${l.label}`, l.change))}| ${b}`, change: l.change });
+    edges.push({ text: `  ${a} ${arrow}|${q(labelWithMarker(`${l.kind === "route" ? "route " : ""}${l.label}`, change))}| ${b}`, change });
   }
   if (g.partial) out.push(`  partial[${q(PARTIAL_NOTE)}]`);
   if (g.collapsedHosts) out.push(`  more_hosts[${q(`... ${g.collapsedHosts} more hosts collapsed`)}]`);

@@ -60,6 +60,17 @@ export interface HostLink {
   change: Change;
 }
 
+/** One change for several parts of one thing (a host's tunnels, an overlay's hosts): all alike is that, else changed. */
+export function combined(changes: Change[]): Change {
+  return changes.every((c) => c === changes[0]) ? (changes[0] ?? "same") : "changed";
+}
+
+/** The change of a tunnel between two hosts from its two ends: new if either end is, gone if either is. */
+export function pairChange(a: Change, b: Change): Change {
+  for (const c of ["added", "removed"] as const) if (a === c || b === c) return c;
+  return a === "same" ? b : a;
+}
+
 export interface NetworkGraph {
   source: "export" | "preview";
   /** The preview lacks its unchanged resources (no --show-sames): only the changed part is drawn. */

@@ -22,8 +22,14 @@ type SVGSVGElement = any;
 const FIXTURES = path.join(REPO_ROOT, "test", "graph", "fixtures");
 const OUT = path.join(REPO_ROOT, "test", "graph", "out");
 const CLI = path.join(REPO_ROOT, "dist", "cli", "pulumi-netns.js");
-/** The recorded fixtures, and "large": 8 hosts (3 more collapsed), 25 namespaces on one (9 more collapsed). */
-const CASES = ["export", "preview-change", "preview-destroy", "large"];
+/**
+ * The recorded fixtures with the number of host boxes each draws, and "large": 8 hosts (3 more
+ * collapsed), 25 namespaces on one (9 more collapsed).
+ */
+const HOSTS: Record<string, number> = {
+  "export": 2, "preview-change": 2, "preview-destroy": 2, "cluster-vxlan-export": 2, "cluster-vxlan-grow": 3, "large": 8,
+};
+const CASES = Object.keys(HOSTS);
 const inputOf = (fixture: string) => (fixture === "large" ? path.join(OUT, "large.json") : path.join(FIXTURES, `${fixture}.json`));
 
 let browser: Browser | undefined;
@@ -96,7 +102,7 @@ for (const fixture of CASES) {
       t.true(want.length >= 4, `the fixture has namespaces: ${want.join(", ")}`);
       t.deepEqual(r.labels.map((l) => l.text.replace(/^[+~-]+ /, "").replace(/^netns /, "")).sort(), [...want].sort(), "one label per namespace");
       t.deepEqual(r.labels.filter((l) => !(l.inside && l.shown && l.onTop)), [], "every namespace label is inside the picture, shown, and not covered");
-      t.is(r.hosts.length, fixture === "large" ? 8 : 2, `host boxes: ${r.hosts.join(", ")}`);
+      t.is(r.hosts.length, HOSTS[fixture], `host boxes: ${r.hosts.join(", ")}`);
       t.deepEqual(r.overlaps, [], "no two host boxes overlap");
       t.deepEqual(requests, [`file://${file}`], "the page fetched nothing but the SVG");
       const png = path.join(OUT, `${fixture}.png`);

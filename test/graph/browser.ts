@@ -8,7 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium; PULUMI_NETNS_CHROMIUM names another build of it (never a downloaded one). */
+export const CHROMIUM = process.env.PULUMI_NETNS_CHROMIUM ?? "/usr/bin/chromium";
 const FLAGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
   "--disable-component-update", "--disable-sync",
@@ -18,7 +19,7 @@ export interface Browser { ctx: BrowserContext; profile: string; close(): Promis
 
 export async function openBrowser(): Promise<Browser> {
   await fs.access(CHROMIUM).catch(() => {
-    throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh (it installs Debian's chromium)`);
+    throw new Error(`${CHROMIUM} is missing: the graph browser tests need Debian's chromium; run scripts/setup.sh (it installs it) or apt-get install chromium`);
   });
   const profile = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-netns-chromium-"));
   // playwright passes the profile as --user-data-dir itself (launchPersistentContext).

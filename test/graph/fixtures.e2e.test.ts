@@ -1,7 +1,7 @@
 import test from "ava";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
+import { FIXTURES, graph, save } from "./record";
 import { labDown } from "../../provider/lab";
 import { engineBinDir, ok, REPO_ROOT, TestStack } from "../helpers/pulumi";
 
@@ -18,30 +18,12 @@ import { engineBinDir, ok, REPO_ROOT, TestStack } from "../helpers/pulumi";
 const LAB = "g12a";
 const LAB_INDEX = 80;
 const STACK = "graph-demo"; // fixed: it is part of every URN and NAT comment in the fixtures
-const FIXTURES = process.env.GRAPH_RECORD_FIXTURES === "1"
-  ? path.join(REPO_ROOT, "test", "graph", "fixtures")
-  : path.join(REPO_ROOT, "test", "graph", "out", "recorded");
-const CLI = path.join(REPO_ROOT, "dist", "cli", "pulumi-netns.js");
-
-/** Run the compiled CLI on a recording. */
-function graph(name: string, ...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, "graph", path.join(FIXTURES, name), ...args], { encoding: "utf8" });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
 
 let stack: TestStack | undefined;
 const st = () => {
   if (!stack) throw new Error("the test stack was not created (see the before hook)");
   return stack;
 };
-
-async function save(name: string, text: string): Promise<void> {
-  JSON.parse(text); // only JSON is ever saved
-  // Secrets stay ciphertext in an export without --show-secrets and "[secret]" in a preview.
-  if (/PRIVATE KEY|e2e-passphrase/.test(text)) throw new Error(`${name}: a private key or passphrase in plain text; not saved`);
-  await fs.mkdir(FIXTURES, { recursive: true });
-  await fs.writeFile(path.join(FIXTURES, name), text.endsWith("\n") ? text : `${text}\n`);
-}
 
 test.before(async (t) => {
   await fs.access(path.join(REPO_ROOT, "dist", "examples", "two-node", "index.js"));
@@ -105,7 +87,7 @@ test.serial("the demo stack's export and previews are recorded from real runs", 
   const addr = (vm: number) => `10.250.${LAB_INDEX}.${10 + vm}`;
   const now = graph("export.json", "--mermaid");
   t.is(now.code, 0, now.stderr);
-  for (const s of [addr(1), addr(2), "bridge br0", "172.16.0.1/24", "172.16.1.1/24", "netns NS1", "netns NS2", "172.16.0.2/24", "172.16.1.3/24", "ip_forward=1", "MASQUERADE"]) {
+  for (const s of [addr(1), addr(2), "bridge br0", "172.16.0.1/24", "172.16.1.1/24", "netns NS1", "netns NS2", "172.16.0.2/24", "172.16.1.3/24", "ip_forward=1", "MASQUERADE", "rule filter/FORWARD -s 172.16.0.0/24 -j ACCEPT"]) {
     t.true(now.stdout.includes(s), `the export's picture shows ${s}`);
   }
   const planned = graph("preview-change.json", "--mermaid");

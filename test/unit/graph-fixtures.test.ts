@@ -30,6 +30,7 @@ test("the export: every host by address and name, bridge, namespace with its add
     "netns NS1", "netns NS2", "veth11 172.16.0.2/24", "veth21 172.16.0.3/24", "veth11 172.16.1.2/24", "veth21 172.16.1.3/24",
     "default via 172.16.0.1 dev veth11", "on br0 via veth10 - veth11",
     "172.16.1.0/24 via 10.250.80.12 dev eth0", "NAT nat/POSTROUTING -s 172.16.0.0/24 -o eth0 -j MASQUERADE", "ip_forward=1",
+    "rule filter/FORWARD -s 172.16.0.0/24 -j ACCEPT", "rule filter/FORWARD -d 172.16.1.0/24 -j ACCEPT",
   ];
   for (const s of want) t.true(inSvg(svg, s), `SVG shows ${s}`);
   for (const s of want.filter((x) => !x.startsWith("on br0"))) t.true(inMmd(mmd, s), `Mermaid shows ${s}`);
@@ -83,10 +84,10 @@ test("a preview without --show-sames says it shows only the changed part", (t) =
 });
 
 test("nothing secret or provider code reaches any output", (t) => {
-  for (const name of ["export", "preview-change", "preview-destroy", "preview-create"]) {
+  for (const name of ["export", "preview-change", "preview-destroy", "preview-create", "cluster-vxlan-export", "cluster-vxlan-grow"]) {
     const text = read(name);
     const ciphertexts = [...text.matchAll(/"ciphertext":\s*"([^"]+)"/g)].map((m) => m[1]);
-    if (name === "export") t.true(ciphertexts.length > 0, "the export holds encrypted secrets");
+    if (name.endsWith("export")) t.true(ciphertexts.length > 0, "the export holds encrypted secrets");
     const { svg, mmd } = both(name);
     for (const out of [svg, mmd]) {
       t.false(/PRIVATE KEY|BEGIN OPENSSH|password|passphrase/i.test(out), `${name}: no key or password`);
@@ -119,4 +120,14 @@ test("beyond 8 hosts, the rest are collapsed and counted", (t) => {
   t.is(g.collapsedHosts, 3);
   t.true(renderGraph(g, "svg").includes("3 more hosts collapsed (more than 8 hosts)"));
   t.true(renderGraph(g, "mermaid").includes("... 3 more hosts collapsed"));
+});
+
+test("one host: the export with node2's resources taken out draws node1 alone, and no route edge to a host not drawn", (t) => {
+  const doc = JSON.parse(read("export"));
+  doc.deployment.resources = doc.deployment.resources.filter((r: { id?: string }) => !r.id?.startsWith("10.250.80.12:"));
+  const g = graphOf(JSON.stringify(doc));
+  t.deepEqual(g.hosts.map((h) => h.address), ["10.250.80.11"]);
+  t.deepEqual(g.links, []);
+  t.true(renderGraph(g, "svg").includes("route 172.16.1.0/24 via 10.250.80.12 dev eth0"), "the route itself is still listed");
+  t.false(renderGraph(g, "mermaid").includes("-->"), "no edge to a missing host");
 });

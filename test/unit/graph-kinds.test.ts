@@ -31,13 +31,13 @@ test("VXLAN overlays join the hosts they peer with; filter rules are badges; unk
   const g = graphOf(withExtra([
     { kind: "Vxlan", name: "a-vx", host: A, id: "link/vx42", props: { name: "vxlan42", vni: 42, local: A, device: "eth0", bridge: "br0", peers: [B], mtu: 1450, port: 4789 } },
     { kind: "Vxlan", name: "b-vx", host: B, id: "link/vx42", props: { name: "vxlan42", vni: 42, local: B, device: "eth0", bridge: "br0", peers: [A], mtu: 1450, port: 4789 } },
-    { kind: "IptablesRule", name: "a-fwd", host: A, id: "iptables//filter/FORWARD/x", props: { table: "filter", chain: "FORWARD", matches: ["-i", "br0"], jump: "ACCEPT" } },
+    { kind: "IptablesRule", name: "a-fwd", host: A, id: "iptables//filter/FORWARD/x", props: { table: "filter", chain: "FORWARD", inInterface: "br0", protocol: "tcp", destinationPort: 80, jump: "ACCEPT", position: "insert", comment: "pulumi-netns:x" } },
     { kind: "Frobnicator", name: "a-frob", host: A, id: "frob/1", props: { level: 3 } },
   ]));
   t.deepEqual(g.links.filter((l) => l.kind === "overlay").map((l) => `${l.from} ${l.to} ${l.label}`).sort(), [`${A} ${B} vxlan vni 42`, `${B} ${A} vxlan vni 42`]);
   const node1 = g.hosts.find((h) => h.address === A)!;
   t.deepEqual(node1.bridges[0].ports.map((p) => p.text), [`vxlan vxlan42 vni 42 local ${A} dev eth0 peers ${B}`]);
-  t.true(node1.badges.some((b) => b.text === "rule filter/FORWARD -i br0 -j ACCEPT"));
+  t.true(node1.badges.some((b) => b.text === "rule filter/FORWARD -i br0 -p tcp -m tcp --dport 80 -j ACCEPT"));
   t.true(node1.others.some((o) => o.text === "Frobnicator a-frob"), "an unknown netns kind is listed by kind and name");
   const svg = renderGraph(g, "svg");
   t.regex(svg, /class="overlay c-same"/, "the overlay is drawn");
