@@ -1,5 +1,6 @@
 import type * as core from "../provider";
 import type { DynamicProvider } from "../provider";
+import type { ProviderText } from "./provider";
 
 /** The core's dynamic providers, by export name (derived from the core, not listed by hand). */
 export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicProvider ? K : never }[keyof typeof core];
@@ -19,8 +20,8 @@ export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicP
  * One module per process, so every resource shares one SSH pool. Changing this text makes every
  * resource's diff show an update (the core migrates state to the current text): keep it stable.
  */
-export function providerText(kind: Kind): string {
+export function providerText(kind: Kind): ProviderText {
   // ~110 bytes, stored twice per resource (inputs and outputs). When the package is missing, Node's
   // own error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
-  return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};`;
+  return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};` as ProviderText;
 }

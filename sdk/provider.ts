@@ -5,9 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
  * the engine's Node.js dynamic-provider plugin, `__provider` among the inputs), minus the closure
  * serialization, so state written by earlier releases maps onto the same URNs.
  */
+/** What providerText(kind) of ./kinds returns (branded: a bare kind name here would run nothing, only fail at `up`). */
+export type ProviderText = string & { readonly __providerText: unique symbol };
+
 export abstract class DynamicResource extends pulumi.CustomResource {
   /** `provider` is providerText(kind) (./kinds: not imported here, so the public typings never load the core's). */
-  constructor(provider: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
+  constructor(provider: ProviderText, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
     super(`pulumi-nodejs:dynamic/netns:${type}`, name, { ...props, __provider: provider }, opts);
   }
 }
