@@ -36,7 +36,7 @@ import { directRun, type DirectResult } from "./direct";
 import { BenchStack, engineBinDir, REPO_ROOT, tail, type CliRun } from "./engine";
 import { probe, type ProbeResult } from "./probe";
 import { renderMarkdown, renderSvg, updateBenchmarksMd } from "./report";
-import { parseSizes, runVersus, type Versus, type VersusCycle } from "./versus";
+import { parseSizes, resourcesOf, runVersus, type Versus, type VersusCycle } from "./versus";
 import { findUpstream } from "./upstream";
 import { loadCost, type LoadCost } from "./loadcost";
 
@@ -306,7 +306,7 @@ async function main(): Promise<void> {
       ];
       for (const [into, h, n, compact] of points) {
         const p = plan(lab.vms, h, n);
-        const resources = compact ? h * (1 + n + (h - 1) + 2) : p.reduce((a, x) => a + resourcesPerHost(x), 0);
+        const resources = compact ? resourcesOf("compact", h, n) : p.reduce((a, x) => a + resourcesPerHost(x), 0);
         const sp: ScalePoint = { hosts: h, namespaces: n, resources, floor: [], engine: [], compact };
         into.push(sp);
         const runs = sp.resources > BIG ? opts.bigRuns : opts.scaleRuns;

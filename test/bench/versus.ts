@@ -54,7 +54,8 @@ export function parseSizes(s: string): Array<[number, number]> {
   });
 }
 
-export const resourcesOf = (side: Side, h: number, n: number) => h * (1 + (side === "compact" ? 1 : 3) * n + (h - 1) + 2);
+/** Per host: bridge, 3 (compact: 1) per namespace, H-1 peer routes, NAT, 2 FORWARD rules, ip_forward. */
+export const resourcesOf = (side: Side, h: number, n: number) => h * (1 + (side === "compact" ? 1 : 3) * n + (h - 1) + 4);
 
 export async function runVersus(
   u: Upstream, sizes: Array<[number, number]>, runs: number, stacks: { netns: BenchStack; command?: BenchStack },
