@@ -93,7 +93,7 @@ function install(folder: string): void {
   process.stdout.write = function (...a: unknown[]) {
     process.stdout.write = write as typeof process.stdout.write;
     const s = now();
-    log({ t: "ready", s, e: s });
+    log({ t: "ready", s, e: s, pid: process.pid });
     return write(...a);
   } as typeof process.stdout.write;
   process.on("exit", () => log({ t: "exit", s: now(), e: now() }));

@@ -358,10 +358,13 @@ async function main(): Promise<void> {
   res.durationS = (Date.now() - started) / 1000;
   const outDir = path.join(REPO_ROOT, "test", "bench", "results");
   const name = res.mode === "full" ? "latest" : res.mode;
-  const md = renderMarkdown(res);
   if (opts.write) {
+    // The measurements first: a report that fails to render can be redone with --render.
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(res, null, 1) + "\n");
+  }
+  const md = renderMarkdown(res);
+  if (opts.write) {
     fs.writeFileSync(path.join(outDir, `${name}.md`), md);
     log(`wrote test/bench/results/${name}.json and .md`);
     if (res.mode === "full" && res.errors.length === 0) {
