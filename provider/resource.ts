@@ -2,20 +2,30 @@ import { z } from "zod";
 import { connectionSchema, targetOf, type ResolvedConnection } from "./ssh/connection";
 import { pool } from "./ssh/pool";
 import { SshDialError, SshExecError } from "./ssh/errors";
-import { refusalOf } from "./ssh/script";
+import { EXISTS, refusalOf, Script } from "./ssh/script";
+import type { Argv } from "./ssh/quote";
+import { markOf, ownerName } from "./marker";
+import { differences, judge, type Look } from "./takeover";
 import { containsUnknown } from "./validate/unknown";
 import { toFailures, type CheckFailure } from "./validate/errors";
 
-/** Every resource's inputs carry the connection to its host. */
+/** Every resource's inputs carry the connection to its host, and the common ownership inputs. */
 export interface WithConnection {
   connection: ResolvedConnection;
+  /** Who owns the objects (`project/stack/Type/name`, from the SDK): their mark is `pulumi-netns:<owner>`. Absent in state from the previous release. */
+  owner?: string;
+  /** Take over an existing unmarked object that matches the declaration exactly, instead of refusing it. */
+  adopt?: boolean;
 }
+
+/** Inputs every resource has, handled here rather than by each resource. */
+type Common = keyof WithConnection;
 
 /** What one resource kind defines; `defineResource` turns it into a Pulumi dynamic provider. */
 export interface ResourceDef<I extends WithConnection, O extends object> {
   kind: string;
   /** One zod schema per input property (defaults filled in by `check`). */
-  fields: { [K in keyof Omit<I, "connection">]-?: z.ZodType<I[K], unknown> };
+  fields: { [K in keyof Omit<I, Common>]-?: z.ZodType<I[K], unknown> };
   /** Checks across properties, run once every input is known. */
   crossCheck?: (i: I) => CheckFailure[];
   /** Inputs that cannot change in place. */
@@ -26,9 +36,20 @@ export interface ResourceDef<I extends WithConnection, O extends object> {
   idOf: (i: I) => string;
   /** Kernel names the object takes ("ns/name"): a replacement on the same host that reuses one must delete first. */
   namesOf: (i: I) => string[];
-  create: (conn: ResolvedConnection, i: I) => Promise<O>;
-  /** Live state, or undefined when the object (ours) is gone. */
-  read: (conn: ResolvedConnection, state: I & O) => Promise<(Partial<I> & O) | undefined>;
+  /** Make the objects, marked `mark`; an object already there fails it with an "exists" refusal (Script.refuseIfExists). */
+  create: (conn: ResolvedConnection, i: I, mark: string) => Promise<O>;
+  /**
+   * What is on the host under the resource's names, whatever the marks, with live values as `read`
+   * reports them. With it, `read` is derived (only objects all carrying the state's mark) and create
+   * takes over its own leftovers and adopts (see takeover.ts).
+   */
+  look?: (conn: ResolvedConnection, i: I) => Promise<Look<Partial<I> & O>>;
+  /** Steps that put `mark` on every object (adopt, an owner change, an upgrade from the global mark). */
+  markSteps?: (i: I, mark: string, look: Look<Partial<I> & O>) => Argv[];
+  /** The mark the objects carry; default `markOf(i.owner)` (NatRule: its comment). */
+  markFor?: (i: I) => string;
+  /** Live state, or undefined when the object (ours) is gone (needed only without `look`). */
+  read?: (conn: ResolvedConnection, state: I & O) => Promise<(Partial<I> & O) | undefined>;
   update: (conn: ResolvedConnection, olds: I & O, news: I) => Promise<O>;
   delete: (conn: ResolvedConnection, state: I & O) => Promise<void>;
 }
@@ -53,7 +74,8 @@ const WHERE = ["host", "port", "proxy"] as const;
 
 export function defineResource<I extends WithConnection, O extends object>(def: ResourceDef<I, O>): DynamicProvider {
   const fieldKeys = Object.keys(def.fields);
-  const inputKeys = ["connection", ...fieldKeys];
+  const inputKeys = ["connection", "owner", "adopt", ...fieldKeys];
+  const markFor = (i: I) => (def.markFor ? def.markFor(i) : markOf(i.owner));
 
   const conn = (p: Props) => connectionSchema.parse(p.connection);
   const idFor = (c: ResolvedConnection, i: I) => `${c.host}:${c.port}/${def.idOf(i)}`;
@@ -71,12 +93,45 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
     }
   };
 
+  /** Create found objects under its names: take over, bring to spec, replace, adopt or refuse (takeover.ts). */
+  const settle = async (c: ResolvedConnection, i: I, cause: unknown): Promise<O> => {
+    const look = await def.look!(c, i);
+    const mine = markFor(i);
+    const v = judge(look, i as unknown as Props, mine, i.adopt === true, (live) => differences(live, i as unknown as Props, equal, fieldKeys));
+    const live = look.live as O;
+    switch (v.act) {
+      case "create":
+        if (cause instanceof SshExecError) return def.create(c, i, mine); // gone meanwhile
+        throw cause;
+      case "refuse":
+        throw new Error(`${def.kind} create ${def.idOf(i)} on ${targetOf(c)}: ${v.message}`);
+      case "takeover":
+        return { ...live, takeover: v.note };
+      case "update":
+        return { ...(await def.update(c, { ...i, ...live }, i)), takeover: v.note };
+      case "replace":
+        await def.delete(c, i as I & O);
+        return { ...(await def.create(c, i, mine)), takeover: v.note };
+      case "mark":
+        await run(c, markScript(def.markSteps!(i, mine, look)));
+        return { ...live, takeover: v.note };
+    }
+  };
+
+  /** Read: the live values only when every object is there, of its kind, and carries the state's mark. */
+  const readOwned = (look: Look<Partial<I> & O>, state: I): (Partial<I> & O) | undefined => {
+    const mine = markFor(state);
+    const ok = look.objects.every((o) => !o.missing && o.mark === mine && (!o.wantKind || o.kind === o.wantKind));
+    return ok ? look.live : undefined;
+  };
+
   return {
     async check(_olds, news) {
       const inputs: Props = {};
       const failures: CheckFailure[] = [];
       let unknown = false;
-      for (const [key, schema] of [["connection", connectionSchema] as const, ...Object.entries(def.fields) as [string, z.ZodType][]]) {
+      const common: Array<[string, z.ZodType]> = [["connection", connectionSchema], ["owner", ownerName.optional()], ["adopt", adoptFlag]];
+      for (const [key, schema] of [...common, ...Object.entries(def.fields) as [string, z.ZodType][]]) {
         const v = news[key];
         if (containsUnknown(v)) {
           unknown = true;
@@ -100,6 +155,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       const replaces: string[] = [];
       let changes = false;
       for (const key of inputKeys) {
+        if (key === "adopt") continue; // only a create reads it: turning it on or off changes nothing on the host
         if (key === "connection") {
           const o = (olds.connection ?? {}) as Props;
           const n = (news.connection ?? {}) as Props;
@@ -126,26 +182,42 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
     async create(inputs) {
       const c = conn(inputs);
       const i = inputs as unknown as I;
-      const outs = await clean(c, `create ${def.idOf(i)}`, () => def.create(c, i));
+      const outs = await clean(c, `create ${def.idOf(i)}`, async () => {
+        try {
+          return await def.create(c, i, markFor(i));
+        } catch (e) {
+          if (def.look && e instanceof SshExecError && refusalOf(e.stderr)?.startsWith(EXISTS)) return settle(c, i, e);
+          throw e;
+        }
+      });
       return { id: idFor(c, i), outs: compact({ ...inputs, ...outs }) };
     },
 
     async read(id, props) {
       const c = conn(props);
-      const live = await def.read(c, props as unknown as I & O);
+      const state = props as unknown as I & O;
+      const live = def.look ? readOwned(await def.look(c, state), state) : await def.read!(c, state);
       if (!live) return { id: "", props: {} };
       return { id, props: compact({ ...props, ...live }) };
     },
 
     async update(_id, olds, news) {
       const c = conn(news);
-      // Only how we reach the host changed (a rotated key, a re-pinned host key, sudo): nothing to do
+      const remark = async () => {
+        if (def.markSteps && markFor(olds as unknown as I) !== markFor(news as unknown as I)) {
+          const look = await def.look!(c, { ...olds, ...news } as unknown as I);
+          await run(c, markScript(def.markSteps(news as unknown as I, markFor(news as unknown as I), look)));
+        }
+      };
+      // Only how we reach the host (or who owns it) changed (a rotated key, a re-pinned host key, sudo): nothing to do
       // on it, but prove the new connection works before state trusts it for later deletes and reads.
       if (fieldKeys.every((k) => equal(olds[k], news[k]))) {
         await run(c, "true");
+        await remark();
         return { outs: compact({ ...olds, ...news }) };
       }
       const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, olds as unknown as I & O, news as unknown as I));
+      await remark();
       return { outs: compact({ ...news, ...outs }) };
     },
 
@@ -159,6 +231,16 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       }
     },
   };
+}
+
+/** The common `adopt` input: off unless set. */
+const adoptFlag = z.boolean({ error: "adopt must be true or false" }).optional();
+
+/** A script that runs mark steps (each with no undo: a mark is harmless to leave). */
+function markScript(steps: Argv[]): string {
+  const s = new Script();
+  for (const a of steps) s.step(a);
+  return s.toString();
 }
 
 /** Drop undefined values (deeply): Pulumi's wire format (protobuf Struct) has no undefined. */

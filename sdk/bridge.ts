@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { dynamicProvider, secretConnection } from "./provider";
+import { owned, type OwnershipArgs } from "./owner";
 
 const provider = dynamicProvider("bridgeProvider");
 
-export interface BridgeArgs {
+export interface BridgeArgs extends OwnershipArgs {
   /** The host to create the bridge on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The bridge's interface name (1-15 characters). Changing it replaces the bridge. */
@@ -32,7 +33,7 @@ export class Bridge extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: pulumi.secret(args.connection), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
+      connection: pulumi.secret(args.connection), ...owned("Bridge", name, args), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
     }, secretConnection(opts), "netns", "Bridge");
   }

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { dynamicProvider, secretConnection } from "./provider";
+import { owned, type OwnershipArgs } from "./owner";
 
 const provider = dynamicProvider("bridgedNamespaceProvider");
 
-export interface BridgedNamespaceArgs {
+export interface BridgedNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The namespace's name. Changing it replaces everything. */
@@ -41,7 +42,7 @@ export class BridgedNamespace extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: BridgedNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: pulumi.secret(args.connection), name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
+      connection: pulumi.secret(args.connection), ...owned("BridgedNamespace", name, args), name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
       hostVeth: args.hostVeth, nsVeth: args.nsVeth, mtu: args.mtu, mac: undefined, hostMac: undefined,
     }, secretConnection(opts), "netns", "BridgedNamespace");
   }

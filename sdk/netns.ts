@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { dynamicProvider, secretConnection } from "./provider";
+import { owned, type OwnershipArgs } from "./owner";
 
 const provider = dynamicProvider("netNamespaceProvider");
 
-export interface NetNamespaceArgs {
+export interface NetNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The namespace's name, as `ip netns` shows it (a file in /run/netns). Changing it replaces the namespace. */
@@ -21,7 +22,7 @@ export class NetNamespace extends pulumi.dynamic.Resource {
   public readonly loopbackUp!: pulumi.Output<boolean>;
 
   constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { connection: pulumi.secret(args.connection), name: args.name, loopbackUp: args.loopbackUp ?? true },
+    super(provider, name, { connection: pulumi.secret(args.connection), ...owned("NetNamespace", name, args), name: args.name, loopbackUp: args.loopbackUp ?? true },
       secretConnection(opts), "netns", "NetNamespace");
   }
 }

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { dynamicProvider, secretConnection } from "./provider";
+import { owned, type OwnershipArgs } from "./owner";
 
 const provider = dynamicProvider("sysctlProvider");
 
-export interface SysctlArgs {
+export interface SysctlArgs extends OwnershipArgs {
   /** The host to set the value on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The sysctl key, e.g. "net.ipv4.ip_forward". Changing it replaces the resource. */
@@ -25,7 +26,7 @@ export class Sysctl extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: pulumi.secret(args.connection), key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
+      connection: pulumi.secret(args.connection), ...owned("Sysctl", name, args), key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
     }, secretConnection(opts), "netns", "Sysctl");
   }
 }

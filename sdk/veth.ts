@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { dynamicProvider, secretConnection } from "./provider";
+import { owned, type OwnershipArgs } from "./owner";
 
 const provider = dynamicProvider("vethPairProvider");
 
@@ -16,7 +17,7 @@ export interface VethEndArgs {
   bridge?: pulumi.Input<string>;
 }
 
-export interface VethPairArgs extends VethEndArgs {
+export interface VethPairArgs extends VethEndArgs, OwnershipArgs {
   /** The host to create the pair on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** MTU of both ends. Updated in place. Default: the kernel's (1500). */
@@ -46,7 +47,7 @@ export class VethPair extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: pulumi.secret(args.connection), name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
+      connection: pulumi.secret(args.connection), ...owned("VethPair", name, args), name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
       mtu: args.mtu, up: args.up ?? true,
       peer: pulumi.output(args.peer).apply((p) => ({ ...p, addresses: p.addresses ?? [] })),
       mac: undefined, peerMac: undefined,

@@ -41,3 +41,7 @@ export const iptablesDelete = (ns: string | undefined, r: RuleSpec, comment: str
 /** `iptables -w -t T -S CHAIN`: the chain's rules in iptables-save syntax. */
 export const iptablesList = (ns: string | undefined, table: string, chain: string): Argv =>
   inNetns(ns, ["iptables", "-w", "-t", table, "-S", chain]);
+
+/** `iptables -w -t T -R CHAIN N <match> -m comment --comment C -j TARGET`: replace rule N in place. */
+export const iptablesReplace = (ns: string | undefined, r: RuleSpec, comment: string, n: number): Argv =>
+  inNetns(ns, ["iptables", "-w", "-t", r.table, "-R", r.chain, String(n), ...ruleArgs(r, comment)]);
