@@ -5,7 +5,7 @@ import { SshDialError, SshExecError } from "./ssh/errors";
 import { EXISTS, refusalOf, Script } from "./ssh/script";
 import type { Argv } from "./ssh/quote";
 import { markOf, ownerName } from "./marker";
-import { differences, judge, type Look } from "./takeover";
+import { differences, ExistsError, judge, type Look } from "./takeover";
 import { containsUnknown } from "./validate/unknown";
 import { toFailures, type CheckFailure } from "./validate/errors";
 
@@ -101,7 +101,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
     const live = look.live as O;
     switch (v.act) {
       case "create":
-        if (cause instanceof SshExecError) return def.create(c, i, mine); // gone meanwhile
+        if (cause instanceof SshExecError || cause instanceof ExistsError) return def.create(c, i, mine); // gone meanwhile
         throw cause;
       case "refuse":
         throw new Error(`${def.kind} create ${def.idOf(i)} on ${targetOf(c)}: ${v.message}`);
@@ -186,7 +186,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
         try {
           return await def.create(c, i, markFor(i));
         } catch (e) {
-          if (def.look && e instanceof SshExecError && refusalOf(e.stderr)?.startsWith(EXISTS)) return settle(c, i, e);
+          if (def.look && (e instanceof ExistsError || (e instanceof SshExecError && refusalOf(e.stderr)?.startsWith(EXISTS)))) return settle(c, i, e);
           throw e;
         }
       });

@@ -23,6 +23,9 @@ export interface Look<L> {
   live?: L;
 }
 
+/** Thrown by a create that looked first and found something (instead of a script's "exists" refusal). */
+export class ExistsError extends Error {}
+
 /** What create does with objects it finds under its names. */
 export type Verdict =
   | { act: "create" }

@@ -6,6 +6,7 @@ import { cidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr } 
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { shellJoin } from "../ssh/quote";
 import type { CheckFailure } from "../validate/errors";
+import { ExistsError, type Look } from "../takeover";
 
 export interface NatRuleInputs extends WithConnection {
   table: "nat";
@@ -63,6 +64,8 @@ export const natRuleProvider = defineResource<NatRuleInputs, NatRuleOutputs>({
   markFor: (i) => i.comment,
 
   async create(c, i, mark) {
+    // `iptables -C` matches comments exactly: look for the same rule under any comment first (one rule per host, so cheap).
+    if ((await natLook(c, i)).objects.some((o) => !o.missing)) throw new ExistsError("rule exists");
     const s = new Script()
       .refuseIfExists(iptablesCheck(i.namespace, i), `an identical ${i.table}/${i.chain} rule (${ruleArgs(i).join(" ")}) already exists`)
       .refuseIfExists(iptablesCheck(i.namespace, i, mark), `this rule with comment ${mark} already exists`)
@@ -71,32 +74,16 @@ export const natRuleProvider = defineResource<NatRuleInputs, NatRuleOutputs>({
     return {};
   },
 
-  async look(c, i) {
-    const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
-    const rules = out.split("\n").map((l) => parseRuleLine(i.table, l)).filter((r) => r !== undefined);
-    // Ours by comment first; else one with the declared match and target (hand-made, or another owner's).
-    const byComment = rules.findIndex((r) => r.comment === i.comment);
-    const index = byComment >= 0 ? byComment : rules.findIndex((r) => sameRule(r, i));
-    const rule = index >= 0 ? rules[index] : undefined;
-    return {
-      objects: [{ what: `${i.table}/${i.chain} rule ${ruleArgs(i).join(" ")}`, missing: !rule, mark: rule?.comment, index: index + 1 }],
-      // Every managed key explicitly, so a key missing on the host shows as drift.
-      live: rule && {
-        source: rule.source,
-        destination: rule.destination,
-        outInterface: rule.outInterface,
-        notOutInterface: rule.notOutInterface,
-        jump: rule.jump as NatRuleInputs["jump"],
-        toSource: rule.toSource,
-      },
-    };
-  },
+  look: (c, i) => natLook(c, i),
   // Adopting: replace the rule in place (same position) by the same rule with our comment.
   markSteps: (i, mark, look) => [iptablesReplace(i.namespace, i, mark, look.objects[0].index ?? 1)],
 
-  // Every input replaces the rule (replaceOn lists them all), so an update only ever follows an
-  // owner or connection change, which the common code handles: nothing to do here.
-  async update() {
+  // Every input replaces the rule (replaceOn lists them all), so the engine's updates only follow an
+  // owner or connection change (handled in common code). A create that finds its own rule with
+  // another match (an interrupted run) lands here: swap the rule, which is what a replace would do.
+  async update(c, olds, news) {
+    if (sameRule(olds, news)) return {};
+    await run(c, new Script().step(iptablesDelete(olds.namespace, olds, olds.comment)).step(iptablesAppend(news.namespace, news, news.comment)).toString());
     return {};
   },
 
@@ -105,6 +92,28 @@ export const natRuleProvider = defineResource<NatRuleInputs, NatRuleOutputs>({
     await run(c, new Script().deleteIfOwned(`${shellJoin(iptablesCheck(state.namespace, spec, state.comment))} 2>/dev/null`, iptablesDelete(state.namespace, spec, state.comment)).toString());
   },
 });
+
+/** The rule with our comment, else one with the declared match and target (hand-made, or another owner's). */
+async function natLook(c: NatRuleInputs["connection"], i: NatRuleInputs): Promise<Look<Partial<NatRuleInputs>>> {
+  const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
+  const rules = out.split("\n").map((l) => parseRuleLine(i.table, l)).filter((r) => r !== undefined);
+  // Ours by comment first; else one with the declared match and target (hand-made, or another owner's).
+  const byComment = rules.findIndex((r) => r.comment === i.comment);
+  const index = byComment >= 0 ? byComment : rules.findIndex((r) => sameRule(r, i));
+  const rule = index >= 0 ? rules[index] : undefined;
+  return {
+    objects: [{ what: `${i.table}/${i.chain} rule ${ruleArgs(i).join(" ")}`, missing: !rule, mark: rule?.comment, index: index + 1 }],
+    // Every managed key explicitly, so a key missing on the host shows as drift.
+    live: rule && {
+      source: rule.source,
+      destination: rule.destination,
+      outInterface: rule.outInterface,
+      notOutInterface: rule.notOutInterface,
+      jump: rule.jump as NatRuleInputs["jump"],
+      toSource: rule.toSource,
+    },
+  };
+}
 
 /** Same match and target, whatever the comment. */
 function sameRule(a: RuleSpec, b: RuleSpec): boolean {

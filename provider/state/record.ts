@@ -35,13 +35,21 @@ export function recordWrite(file: string, mark: string, capture: readonly string
   return ["sh", "-c", 'f=$1; m=$2; shift 2; mkdir -p "${f%/*}" && { printf "%s\\n" "$m"; if [ "$#" -gt 0 ]; then "$@"; fi; } > "$f"', "record", file, mark, ...capture];
 }
 
-/** `rm -f FILE` */
-export const recordRemove = (file: string): string[] => ["rm", "-f", file];
+/** `rm -f FILE`, then its folders if empty (a host with no records left has no /run/pulumi-netns either). */
+export const recordRemove = (file: string): string[] =>
+  ["sh", "-c", 'rm -f "$1"; rmdir "${1%/*}" 2>/dev/null && rmdir "${1%/*/*}" 2>/dev/null; true', "record", file];
 
 /** `cat FILE` (in a "show or empty" section: nothing when there is no record). */
 export const recordShow = (file: string): string[] => ["cat", file];
 
-/** Shell condition: the record's first line is `mark` (for the previous release's objects, which had no record: `""` matches a missing one). */
+/**
+ * Shell condition: the record names `mark`. Without one (state from the previous release, which
+ * kept no record), a missing record or the global mark matches.
+ */
 export function recordMarkIs(file: string, mark: string | undefined): string {
-  return `[ "$(head -n 1 ${shellQuote(file)} 2>/dev/null)" = ${shellQuote(mark ?? "")} ]`;
+  const is = (m: string) => `[ "$(head -n 1 ${shellQuote(file)} 2>/dev/null)" = ${shellQuote(m)} ]`;
+  return mark === undefined ? `{ ${is("")} || ${is(LEGACY_MARK)}; }` : is(mark);
 }
+
+/** The previous release's global mark (marker.ts's OWNER_MARK; repeated here to keep state/ free of imports from above it). */
+const LEGACY_MARK = "pulumi-netns";

@@ -1,0 +1,125 @@
+import test from "ava";
+import { vmExec } from "../../provider/lab";
+import { bridgeProvider, natRuleProvider, netNamespaceProvider, routeProvider, sysctlProvider, vethPairProvider } from "../../provider/resources";
+import { rootConnection, useLab } from "../helpers/lab";
+import { change, make } from "../helpers/providers";
+import { snapshot } from "../helpers/snapshot";
+
+/**
+ * Ownership with identity on a real host (lab o11a): a create that finds its own leftover takes
+ * it over, another owner's object is refused naming that owner, an unmarked one is refused or
+ * (with adopt) marked when it matches, and the previous release's objects stay manageable.
+ */
+const lab = useLab(test, { name: "o11a", index: 70, nodes: 1 });
+const vm = () => lab().vms[0];
+const conn = () => rootConnection(vm());
+const sh = async (...argv: string[]) => (await vmExec(vm(), argv, { allowFail: true })).stdout;
+const alias = async (ns: string | undefined, dev: string) =>
+  (JSON.parse(await sh("ip", ...(ns ? ["-n", ns] : []), "-json", "link", "show", "dev", dev)) as Array<{ ifalias?: string }>)[0]?.ifalias;
+const records = async () => (await sh("find", "/run/pulumi-netns", "-type", "f")).trim().split("\n").filter(Boolean).sort();
+const A = "proj/stack-a/NetNamespace/ns";
+const B = "proj/stack-b/NetNamespace/ns";
+
+test.serial("own leftover: a second create (the engine never recorded the first) takes over; another owner is refused by name", async (t) => {
+  const before = await snapshot(vm());
+  const first = await make(netNamespaceProvider, { connection: conn(), owner: A, name: "NS1" });
+  t.is(await alias("NS1", "lo"), `pulumi-netns:${A}`);
+  const again = await make(netNamespaceProvider, { connection: conn(), owner: A, name: "NS1" });
+  t.is(again.id, first.id);
+  t.regex(String(again.outs.takeover), /took over/);
+  const other = await t.throwsAsync(make(netNamespaceProvider, { connection: conn(), owner: B, name: "NS1" }));
+  t.regex(other!.message, /namespace NS1 already exists and belongs to proj\/stack-a\/NetNamespace\/ns/);
+  // Another owner's state never reads or deletes it.
+  t.is((await netNamespaceProvider.read(first.id, { ...first.outs, owner: B })).id, "");
+  await netNamespaceProvider.delete(first.id, { ...first.outs, owner: B });
+  t.is(await alias("NS1", "lo"), `pulumi-netns:${A}`);
+  await netNamespaceProvider.delete(first.id, first.outs);
+  t.deepEqual(await snapshot(vm()), before);
+});
+
+test.serial("own leftover with another spec is brought to spec, and says so", async (t) => {
+  const owner = "proj/s/Bridge/br";
+  const br = await make(bridgeProvider, { connection: conn(), owner, name: "br7", addresses: ["172.16.7.1/24"] });
+  const moved = await make(bridgeProvider, { connection: conn(), owner, name: "br7", addresses: ["172.16.8.1/24"], mtu: 1400 });
+  t.regex(String(moved.outs.takeover), /brought .* to spec .*addresses/);
+  const live = JSON.parse(await sh("ip", "-json", "addr", "show", "dev", "br7"))[0];
+  t.is(live.mtu, 1400);
+  t.deepEqual(live.addr_info.filter((a: { scope: string }) => a.scope === "global").map((a: { local: string }) => a.local), ["172.16.8.1"]);
+  await bridgeProvider.delete(br.id, moved.outs);
+  t.is(await sh("ip", "link", "show", "dev", "br7"), "");
+});
+
+test.serial("unmarked: refused; adopt marks a match and changes nothing else; a difference or another kind is refused, host untouched", async (t) => {
+  const before = await snapshot(vm());
+  await sh("ip", "link", "add", "brh", "type", "bridge");
+  await sh("ip", "addr", "add", "172.16.9.1/24", "dev", "brh");
+  await sh("ip", "link", "set", "dev", "brh", "up");
+  const handMade = await snapshot(vm());
+  const decl = { connection: conn(), owner: "proj/s/Bridge/brh", name: "brh", addresses: ["172.16.9.1/24"] };
+  t.regex((await t.throwsAsync(make(bridgeProvider, decl)))!.message, /link brh already exists and is not managed by this resource.*adopt: true/);
+  const differs = await t.throwsAsync(make(bridgeProvider, { ...decl, adopt: true, addresses: ["172.16.9.2/24"] }));
+  t.regex(differs!.message, /adopt: link brh differs from the declaration, nothing was changed: addresses: \["172.16.9.1\/24"\] on the host, \["172.16.9.2\/24"\] declared/);
+  const kind = await t.throwsAsync(make(vethPairProvider, { connection: conn(), owner: "proj/s/VethPair/v", adopt: true, name: "brh", peer: { name: "brh-p" } }));
+  t.regex(kind!.message, /link brh in the host namespace already exists as a bridge, not the veth declared/);
+  t.deepEqual(await snapshot(vm()), handMade, "refusals change nothing");
+  const adopted = await make(bridgeProvider, { ...decl, adopt: true });
+  t.regex(String(adopted.outs.takeover), /adopted link brh/);
+  t.is(await alias(undefined, "brh"), "pulumi-netns:proj/s/Bridge/brh");
+  t.truthy((await bridgeProvider.read(adopted.id, adopted.outs)).id);
+  await bridgeProvider.delete(adopted.id, adopted.outs);
+  t.deepEqual(await snapshot(vm()), before);
+});
+
+test.serial("routes and sysctls: records name the owner; takeover, refusal by name, and delete removes the record", async (t) => {
+  const before = await snapshot(vm());
+  const mine = { connection: conn(), owner: "proj/a/Route/r", destination: "172.31.5.0/24", device: "eth0" };
+  const r = await make(routeProvider, mine);
+  t.deepEqual(await records(), ["/run/pulumi-netns/route/%__254__4__172.31.5.0_24__0"]);
+  t.regex(String((await make(routeProvider, mine)).outs.takeover), /took over/);
+  t.regex((await t.throwsAsync(make(routeProvider, { ...mine, owner: "proj/b/Route/r" })))!.message, /belongs to proj\/a\/Route\/r/);
+  await routeProvider.delete(r.id, { ...r.outs, owner: "proj/b/Route/r" }); // not its own: nothing
+  t.truthy((await routeProvider.read(r.id, r.outs)).id);
+  await routeProvider.delete(r.id, r.outs);
+
+  const sysA = { connection: conn(), owner: "proj/a/Sysctl/f", key: "net.ipv4.conf.eth0.forwarding", value: "1" };
+  const prev = (await sh("sysctl", "-n", sysA.key)).trim();
+  const s = await make(sysctlProvider, sysA);
+  t.is(s.outs.previous, prev);
+  const again = await make(sysctlProvider, sysA);
+  t.is(again.outs.previous, prev, "the takeover keeps the value to restore from the record");
+  t.regex((await t.throwsAsync(make(sysctlProvider, { ...sysA, owner: "proj/b/Sysctl/f" })))!.message, /belongs to proj\/a\/Sysctl\/f/);
+  await sysctlProvider.delete(s.id, s.outs);
+  t.deepEqual(await records(), []);
+  t.is((await sh("sysctl", "-n", sysA.key)).trim(), prev);
+  t.deepEqual(await snapshot(vm()), before);
+});
+
+test.serial("NAT: adopt puts our comment on a hand-made rule in place; another stack's comment is refused by name", async (t) => {
+  const before = await snapshot(vm());
+  await sh("iptables", "-w", "-t", "nat", "-A", "POSTROUTING", "-s", "172.16.40.0/24", "-o", "eth0", "-j", "MASQUERADE");
+  const decl = { connection: conn(), source: "172.16.40.0/24", outInterface: "eth0", jump: "MASQUERADE", comment: "pulumi-netns:proj/a/NatRule/m" };
+  t.regex((await t.throwsAsync(make(natRuleProvider, { ...decl, comment: "pulumi-netns:proj/b/NatRule/m" })))!.message, /not managed by this resource/);
+  const n = await make(natRuleProvider, { ...decl, adopt: true });
+  t.deepEqual((await sh("iptables", "-w", "-t", "nat", "-S", "POSTROUTING")).trim().split("\n").slice(1),
+    ["-A POSTROUTING -s 172.16.40.0/24 -o eth0 -m comment --comment \"pulumi-netns:proj/a/NatRule/m\" -j MASQUERADE"]);
+  t.regex((await t.throwsAsync(make(natRuleProvider, { ...decl, comment: "pulumi-netns:proj/b/NatRule/m" })))!.message, /belongs to proj\/a\/NatRule\/m/);
+  await natRuleProvider.delete(n.id, n.outs);
+  t.deepEqual(await snapshot(vm()), before);
+});
+
+test.serial("the previous release's objects (global mark, no owner in state) are read, re-marked by an update, and deleted", async (t) => {
+  const before = await snapshot(vm());
+  const old = await make(netNamespaceProvider, { connection: conn(), name: "NSOLD" });
+  t.is(await alias("NSOLD", "lo"), "pulumi-netns");
+  t.truthy((await netNamespaceProvider.read(old.id, old.outs)).id);
+  const { diff, made } = await change(old, { connection: conn(), owner: "proj/s/NetNamespace/old", name: "NSOLD", loopbackUp: true });
+  t.deepEqual([diff.changes, diff.replaces], [true, []]);
+  t.is(await alias("NSOLD", "lo"), "pulumi-netns:proj/s/NetNamespace/old");
+  t.truthy((await netNamespaceProvider.read(made.id, made.outs)).id);
+  await netNamespaceProvider.delete(made.id, made.outs);
+
+  const oldRoute = await make(routeProvider, { connection: conn(), destination: "172.31.6.0/24", device: "eth0" });
+  t.truthy((await routeProvider.read(oldRoute.id, oldRoute.outs)).id);
+  await routeProvider.delete(oldRoute.id, oldRoute.outs);
+  t.deepEqual(await snapshot(vm()), before);
+});
