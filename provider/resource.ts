@@ -216,7 +216,13 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
         await remark();
         return { outs: compact({ ...olds, ...news }) };
       }
-      const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, olds as unknown as I & O, news as unknown as I));
+      // From what is live, not what state says: an interrupted update may have done part of it already.
+      let base = olds as unknown as I & O;
+      if (def.look) {
+        const live = readOwned(await def.look(c, base), base);
+        if (live) base = { ...base, ...live };
+      }
+      const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, base, news as unknown as I));
       await remark();
       return { outs: compact({ ...news, ...outs }) };
     },

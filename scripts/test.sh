@@ -20,7 +20,7 @@ esac
 
 # Whatever happens, no test lab (namespaces, links, sshd) outlives the run. Only the
 # tests' own labs: a demo lab the user brought up is theirs.
-TEST_LABS=(itest itest2 life scen drift ssh e2e badin verbat pkg faults load secr sudo o11a o11b o11c)
+TEST_LABS=(itest itest2 life scen drift ssh e2e badin verbat pkg faults load secr sudo o11a o11b o11c o11d)
 cleanup() {
   [ "$what" = unit ] && return
   for l in "${TEST_LABS[@]}"; do node dist/provider/lab/cli.js down --name "$l" >/dev/null 2>&1 || true; done
