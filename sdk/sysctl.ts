@@ -14,6 +14,11 @@ export interface SysctlArgs extends OwnershipArgs {
   value: pulumi.Input<string | number>;
   /** Set it inside this namespace instead of the host's. */
   namespace?: pulumi.Input<string>;
+  /**
+   * The value to restore on delete. Default: the value found when the resource was created. Set
+   * it when adopting a value set by hand (e.g. "0", the kernel's default for net.ipv4.ip_forward).
+   */
+  restoreTo?: pulumi.Input<string | number>;
 }
 
 /** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */
@@ -26,7 +31,7 @@ export class Sysctl extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, {
-      connection: pulumi.secret(args.connection), ...owned("Sysctl", name, args), key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
+      connection: pulumi.secret(args.connection), ...owned("Sysctl", name, args), key: args.key, value: args.value, namespace: args.namespace, restoreTo: args.restoreTo, previous: undefined,
     }, secretConnection(opts), "netns", "Sysctl");
   }
 }

@@ -10,6 +10,8 @@ export interface SysctlInputs extends WithConnection {
   key: string;
   value: string;
   namespace?: string;
+  /** The value to restore on delete instead of the one found at create (e.g. adopting a value set by hand). */
+  restoreTo?: string;
 }
 
 export interface SysctlOutputs {
@@ -20,15 +22,18 @@ export interface SysctlOutputs {
 /** sysctl prints multi-value keys with tabs; compare them with single spaces. */
 const norm = (s: string) => s.trim().replace(/\s+/g, " ");
 
+const sysctlValue = z
+  .union([z.string(), z.number().transform(String)], { error: "must be a string or a number, e.g. \"1\"" })
+  .pipe(z.string().regex(/^[A-Za-z0-9 \t_.:,/+-]{1,256}$/, "may contain only letters, digits, spaces and _.:,/+- (at most 256)"))
+  .transform(norm);
+
 export const sysctlProvider = defineResource<SysctlInputs, SysctlOutputs>({
   kind: "Sysctl",
   fields: {
     key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, "key must be a dotted sysctl name such as net.ipv4.ip_forward"),
-    value: z
-      .union([z.string(), z.number().transform(String)], { error: "value must be a string or a number, e.g. \"1\"" })
-      .pipe(z.string().regex(/^[A-Za-z0-9 \t_.:,/+-]{1,256}$/, "value may contain only letters, digits, spaces and _.:,/+- (at most 256)"))
-      .transform(norm),
+    value: sysctlValue,
     namespace: netnsName.optional(),
+    restoreTo: sysctlValue.optional(),
   },
   replaceOn: ["key", "namespace"],
   idOf: (i) => `sysctl/${i.namespace ?? ""}/${i.key}`,
@@ -39,7 +44,7 @@ export const sysctlProvider = defineResource<SysctlInputs, SysctlOutputs>({
     // The record keeps the owner and the value before ours (restored on delete); it is written first, from the live value.
     const s = new Script()
       .refuseIfExists(["test", "-e", rec], `sysctl ${i.key}${i.namespace ? ` in namespace ${i.namespace}` : ""} is already set by pulumi-netns`)
-      .step(recordWrite(rec, mark, sysctlGet(i.namespace, i.key)), recordRemove(rec))
+      .step(recordWrite(rec, mark, i.restoreTo !== undefined ? ["printf", "%s\\n", i.restoreTo] : sysctlGet(i.namespace, i.key)), recordRemove(rec))
       .step(sysctlSet(i.namespace, i.key, i.value))
       .show(recordShow(rec));
     return { previous: norm(parseRecord(sectionsOf(await run(c, s.toString()))[0])?.rest[0] ?? "") };

@@ -87,7 +87,10 @@ test.serial("kill -9 of the CLI alone during creates: `pulumi up` again takes ov
   t.log(`at the kill: ${await total()} namespaces on the hosts, ${state.resources.length} resources in state, ${state.pending.length} pending operations`);
   const up = await st().run(["up", "--yes"]);
   ok(t, up, "up after the kill");
-  t.log((up.stdout.match(/warning:.*pending.*$/gim) ?? []).join("\n") || "(no pending-operation warning)");
+  t.log([...new Set(up.stdout.match(/warning:.*pending.*$/gim) ?? [])].join("\n") || "(no pending-operation warning)");
+  const tookOver = (await st().exportState()).resources.filter((r) => typeof r.outputs?.takeover === "string");
+  t.log(`${tookOver.length} resources took over objects the orphaned provider had made: ${tookOver.map((r) => r.urn.split("::").pop()).join(", ")}`);
+  if (state.pending.length > 0) t.true(tookOver.length > 0, "the creates the engine never recorded were taken over, not refused");
   await converged(t, 2);
 });
 
@@ -120,6 +123,7 @@ for (const tree of [false, true]) {
     await settle(kill9(child, tree));
     ok(t, await st().run(["destroy", "--yes"]), "destroy after the kill");
     t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), clean, "both hosts as before the first up");
+    for (const vm of vms()) t.is((await vmExec(vm, ["sh", "-c", "find /run/pulumi-netns -type f | wc -l"])).stdout.trim(), "0", "no ownership record left");
     t.deepEqual((await st().exportState()).resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")), []);
   });
 }

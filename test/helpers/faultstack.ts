@@ -10,6 +10,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pulumiCli, REPO_ROOT, type PulumiResult } from "./pulumi";
 
+/** A resource in `pulumi stack export`. */
+export interface StateResource {
+  urn: string;
+  type: string;
+  outputs?: Record<string, unknown>;
+}
+
 export const FAULTS_PROJECT = path.join(REPO_ROOT, "test", "faults", "stack");
 
 export class FaultStack {
@@ -62,9 +69,9 @@ export class FaultStack {
   }
 
   /** `pulumi stack export` as JSON: resources and pending operations. */
-  async exportState(): Promise<{ resources: Array<{ urn: string; type: string }>; pending: Array<{ resource: { urn: string }; type: string }> }> {
+  async exportState(): Promise<{ resources: StateResource[]; pending: Array<{ resource: { urn: string }; type: string }> }> {
     const r = await this.run(["stack", "export"]);
-    const d = (JSON.parse(r.stdout) as { deployment: { resources?: Array<{ urn: string; type: string }>; pending_operations?: Array<{ resource: { urn: string }; type: string }> } }).deployment;
+    const d = (JSON.parse(r.stdout) as { deployment: { resources?: StateResource[]; pending_operations?: Array<{ resource: { urn: string }; type: string }> } }).deployment;
     return { resources: d.resources ?? [], pending: d.pending_operations ?? [] };
   }
 

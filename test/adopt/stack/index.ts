@@ -3,6 +3,7 @@
  * routes, a route to the other node's subnet, MASQUERADE, ip_forward) declared exactly as the
  * tutorial's commands build it, every resource with `adopt: true`: run after the hand-run, `up`
  * only marks the objects. Config: lab (2 VMs up). The tutorial leaves `lo` down: loopbackUp false.
+ * Its hand-run set ip_forward, whose earlier value no host keeps: restoreTo says it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Bridge, NatRule, NetNamespace, Route, Sysctl, VethPair } from "../../../sdk";
@@ -31,6 +32,7 @@ export = async () => {
     }
     new Route(`${n}-to-other`, { connection, adopt, destination: `172.16.${1 - k}.0/24`, via: other.lanIp, device: "eth0" });
     new NatRule(`${n}-masquerade`, { connection, adopt, source: `172.16.${k}.0/24`, outInterface: "eth0", jump: "MASQUERADE" });
-    new Sysctl(`${n}-ip-forward`, { connection, adopt, key: "net.ipv4.ip_forward", value: "1" });
+    // A sysctl keeps no mark on the host: say what to restore (the value before the hand-run, the kernel's default).
+    new Sysctl(`${n}-ip-forward`, { connection, adopt, key: "net.ipv4.ip_forward", value: "1", restoreTo: "0" });
   });
 };
