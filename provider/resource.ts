@@ -2,10 +2,13 @@ import { z } from "zod";
 import { connectionSchema, targetOf, type ResolvedConnection } from "./ssh/connection";
 import { pool } from "./ssh/pool";
 import { SshDialError, SshExecError } from "./ssh/errors";
-import { EXISTS, refusalOf, Script } from "./ssh/script";
+import { EXISTS, refusalOf } from "./ssh/script";
 import type { Argv } from "./ssh/quote";
 import { markOf, ownerName } from "./marker";
-import { differences, ExistsError, judge, type Look } from "./takeover";
+import { compact, equal } from "./props";
+
+export { compact, equal };
+import { differences, ExistsError, judge, markScript, type Look } from "./takeover";
 import { containsUnknown } from "./validate/unknown";
 import { toFailures, type CheckFailure } from "./validate/errors";
 
@@ -242,21 +245,6 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
 /** The common `adopt` input: off unless set. */
 const adoptFlag = z.boolean({ error: "adopt must be true or false" }).optional();
 
-/** A script that runs mark steps (each with no undo: a mark is harmless to leave). */
-function markScript(steps: Argv[]): string {
-  const s = new Script();
-  for (const a of steps) s.step(a);
-  return s.toString();
-}
-
-/** Drop undefined values (deeply): Pulumi's wire format (protobuf Struct) has no undefined. */
-export function compact<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(compact) as T;
-  if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, compact(x)])) as T;
-  }
-  return v;
-}
 
 /** What to do when a host is gone for good: nothing left to delete, but state still lists it. */
 export const GONE_HOST_HELP =
@@ -264,20 +252,6 @@ export const GONE_HOST_HELP =
   "command, `pulumi state delete --target-dependents --yes '<URN>' '<URN>' ...` (list them with `pulumi stack --show-urns`; " +
   "for a NodeNetwork, its component's URN alone covers its children), then run destroy again. " +
   "If the host is only down, bring it back and retry.";
-
-/** Structural equality of JSON values; undefined and absent are the same. */
-export function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined || a === null || b === null) return a == b;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
-  }
-  if (typeof a === "object" && typeof b === "object") {
-    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    return [...keys].every((k) => equal((a as Props)[k], (b as Props)[k]));
-  }
-  return false;
-}
 
 /** Run a script over the pooled connection; non-zero exit throws (naming host, command, stderr). */
 export function run(c: ResolvedConnection, script: string): Promise<string> {

@@ -1,4 +1,5 @@
 import type { Argv } from "./ssh/quote";
+import { Script } from "./ssh/script";
 import { describeMark, MARK_PREFIX } from "./marker";
 
 /** One kernel object a resource manages, as found on the host (whatever its mark). */
@@ -87,4 +88,9 @@ export function differences(live: object, declared: Record<string, unknown>, equ
 
 const show = (v: unknown) => (v === undefined ? "unset" : JSON.stringify(v));
 
-export type { Argv };
+/** A script that runs mark steps (each with no undo: a mark is harmless to leave). */
+export function markScript(steps: Argv[]): string {
+  const s = new Script();
+  for (const a of steps) s.step(a);
+  return s.toString();
+}

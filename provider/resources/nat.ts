@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { iptablesAppend, iptablesCheck, iptablesDelete, iptablesList, iptablesReplace, ruleArgs, type RuleSpec } from "../iptables/rule";
+import { iptablesAppend, iptablesCheck, iptablesDelete, iptablesList, iptablesOwnedProbe, iptablesReplace, ruleArgs, type RuleSpec } from "../iptables/rule";
 import { parseRuleLine } from "../iptables/parse";
 import { cidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
 import type { CheckFailure } from "../validate/errors";
 import { ExistsError, type Look } from "../takeover";
 
@@ -89,7 +88,7 @@ export const natRuleProvider = defineResource<NatRuleInputs, NatRuleOutputs>({
 
   async delete(c, state) {
     const spec: RuleSpec = state;
-    await run(c, new Script().deleteIfOwned(`${shellJoin(iptablesCheck(state.namespace, spec, state.comment))} 2>/dev/null`, iptablesDelete(state.namespace, spec, state.comment)).toString());
+    await run(c, new Script().deleteIfOwned(iptablesOwnedProbe(state.namespace, spec, state.comment), iptablesDelete(state.namespace, spec, state.comment)).toString());
   },
 });
 

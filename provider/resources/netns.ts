@@ -4,7 +4,6 @@ import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkSetAlias, linkSetUp, linkShow } from "../ip/link";
 import { netnsName } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
 import { parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
 
@@ -45,7 +44,7 @@ export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamesp
   markSteps: (i, mark) => [linkSetAlias(i.name, "lo", mark)],
 
   async update(c, _olds, news) {
-    await run(c, shellJoin(linkSetUp(news.name, "lo", news.loopbackUp)));
+    await run(c, new Script().step(linkSetUp(news.name, "lo", news.loopbackUp)).toString());
     return { loopbackUp: news.loopbackUp };
   },
 

@@ -106,6 +106,11 @@ export function showLine(argv: Argv): string {
   return `printf '%s\\n' ${SECTION}; ${shellJoin(argv)} 2>/dev/null || true`;
 }
 
+/** A section holding `argv`'s output (stdout and stderr) and, on its last line, `rc=<exit status>`: for probes whose failure is a result. */
+export function statusLine(argv: Argv): string {
+  return `printf '%s\\n' ${SECTION}; ${shellJoin(argv)} 2>&1; printf 'rc=%s\\n' "$?"`;
+}
+
 /** A read-only script of "show or empty" sections (no undo machinery: nothing to undo). */
 export function showScript(...argvs: Argv[]): string {
   return argvs.map(showLine).join("\n") + "\n";

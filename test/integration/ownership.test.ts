@@ -1,6 +1,6 @@
 import test from "ava";
 import { vmExec } from "../../provider/lab";
-import { bridgeProvider, natRuleProvider, netNamespaceProvider, routeProvider, sysctlProvider, vethPairProvider } from "../../provider/resources";
+import { bridgeProvider, natRuleProvider, netNamespaceProvider, pingProvider, routeProvider, sysctlProvider, vethPairProvider } from "../../provider/resources";
 import { rootConnection, useLab } from "../helpers/lab";
 import { change, make } from "../helpers/providers";
 import { snapshot } from "../helpers/snapshot";
@@ -122,4 +122,13 @@ test.serial("the previous release's objects (global mark, no owner in state) are
   t.truthy((await routeProvider.read(oldRoute.id, oldRoute.outs)).id);
   await routeProvider.delete(oldRoute.id, oldRoute.outs);
   t.deepEqual(await snapshot(vm()), before);
+});
+
+test.serial("Ping (no kernel object, no mark): its probe's output and exit status read back as one section", async (t) => {
+  const up = await make(pingProvider, { connection: conn(), target: "127.0.0.1", count: 1 });
+  t.true(up.outs.reachable as boolean);
+  t.regex(String(up.outs.summary), /1 packets transmitted, 1 received/);
+  // An address of this test's own lab subnet that no VM has: no answer.
+  const down = await make(pingProvider, { connection: conn(), target: "10.250.70.250", count: 1 });
+  t.false(down.outs.reachable as boolean);
 });

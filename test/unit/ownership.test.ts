@@ -6,7 +6,7 @@ import { describeMark, markOf, OWNER_MARK } from "../../provider/marker";
 import { equal } from "../../provider/resource";
 import { netNamespaceProvider, bridgeProvider, routeProvider } from "../../provider/resources";
 import { parseRecord, recordPath, recordWrite, recordMarkIs } from "../../provider/state/record";
-import { Script, sectionsOf, showScript } from "../../provider/ssh/script";
+import { Script, sectionsOf, showScript, statusLine } from "../../provider/ssh/script";
 import { rejects, accepts } from "./check-helpers";
 import { conn, sh, tempDir } from "./support";
 
@@ -106,4 +106,9 @@ test("records: path per object, written and matched by real shell", (t) => {
 test("showScript: one section per command, empty when the command fails", (t) => {
   const r = sh(showScript(["echo", "a"], ["false"], ["echo", "c"]));
   t.deepEqual(sectionsOf(r.stdout.toString()), ["a", "", "c"]);
+});
+
+test("statusLine: a probe's output and exit status in one section (Ping's result)", (t) => {
+  const r = sh([statusLine(["sh", "-c", "echo out; echo err >&2; exit 2"]), statusLine(["true"])].join("\n"));
+  t.deepEqual(sectionsOf(r.stdout.toString()), ["out\nerr\nrc=2", "rc=0"]);
 });
