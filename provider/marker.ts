@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ip } from "./ip/ns";
+import { ip } from "./ip/command";
 import { shellJoin, shellQuote } from "./ssh/quote";
 
 /**

@@ -173,7 +173,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
         }
       }
       if (def.replacesOf && !containsUnknown(news)) replaces.push(...def.replacesOf(olds as unknown as I, news as unknown as I));
-      changes ||= replaces.length > 0;
+      changes ||= replaces.length > 0 || providerTextChanged(olds, news);
       let deleteBeforeReplace = false;
       if (replaces.length > 0 && !replaces.includes("connection") && !containsUnknown(news)) {
         const before = new Set(def.namesOf(olds as unknown as I));
@@ -245,6 +245,13 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
 /** The common `adopt` input: off unless set. */
 const adoptFlag = z.boolean({ error: "adopt must be true or false" }).optional();
 
+/**
+ * State written with another `__provider` text (earlier releases stored a serialized closure with
+ * an absolute path) is updated in place, so the next delete or read runs the current, path-free text.
+ */
+export function providerTextChanged(olds: Props, news: Props): boolean {
+  return typeof olds.__provider === "string" && typeof news.__provider === "string" && olds.__provider !== news.__provider;
+}
 
 /** What to do when a host is gone for good: nothing left to delete, but state still lists it. */
 export const GONE_HOST_HELP =

@@ -27,7 +27,7 @@ fi
 step "pulumi up: two lab VMs, then bridge, namespaces, veth pairs, routes, NAT and ip_forward on each"
 pulumi up --yes --non-interactive
 step "ping matrix (over SSH, from inside each namespace)"
-pulumi stack output nodeSummary --json | node dist/examples/two-node/matrix.js "$(pulumi config get labName 2>/dev/null || echo demo)"
+pulumi stack output nodeSummary --json | node dist/scripts/demo-matrix.js "$(pulumi config get labName 2>/dev/null || echo demo)"
 cat <<EOT
 
 The network is up. Look around:   npm run lab -- status --name demo

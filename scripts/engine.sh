@@ -30,14 +30,10 @@ export GOFLAGS="${GOFLAGS:+$GOFLAGS }-mod=mod" # let go add missing requirements
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$VERSION"
 start=$SECONDS
 
-# Dynamic-provider plugin launcher. The engine starts it with cwd = the Pulumi
-# program folder, so @pulumi/pulumi is resolved from there at run time: one bin
-# folder serves any project (npm's own launcher does the same, but unquoted "$@").
-cat >"$bin/.launcher.tmp" <<'EOF'
-#!/bin/sh
-script=$(node -e 'process.stdout.write(require.resolve("@pulumi/pulumi/cmd/dynamic-provider"))') || exit 1
-exec node "$script" "$@"
-EOF
+# Dynamic-provider plugin launcher (scripts/dynamic-provider.sh): the engine starts it with
+# cwd = the Pulumi program folder and it finds @pulumi/pulumi from there, so one bin folder
+# serves any project; it also turns on Node's compile cache.
+cp "$here/dynamic-provider.sh" "$bin/.launcher.tmp"
 chmod +x "$bin/.launcher.tmp" && mv -f "$bin/.launcher.tmp" "$bin/pulumi-resource-pulumi-nodejs" # atomic: it may be running
 
 # Our Node.js language host: does what upstream's does for running a program

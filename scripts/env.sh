@@ -9,4 +9,7 @@ fi
 export PATH
 export PULUMI_SKIP_UPDATE_CHECK=true
 export PULUMI_NETNS_CACHE=$_cache
+# Node's compile cache (Node >= 22.1) for every node the engine starts (program, dynamic
+# provider): each process then skips compiling @pulumi/pulumi, zod and ssh2 again.
+export NODE_COMPILE_CACHE=${NODE_COMPILE_CACHE:-$_cache/node-compile-cache}
 unset _cache _root

@@ -13,6 +13,7 @@ command -v ip >/dev/null 2>&1 || need+=(iproute2)
 command -v iptables >/dev/null 2>&1 || [ -x /usr/sbin/iptables ] || need+=(iptables)
 command -v ping >/dev/null 2>&1 || need+=(iputils-ping)
 command -v sudo >/dev/null 2>&1 || need+=(sudo)
+command -v chromium >/dev/null 2>&1 || need+=(chromium) # the graph tests render SVG and Mermaid in it (playwright-core)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing Debian packages: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -20,7 +20,11 @@ esac
 
 # Whatever happens, no test lab (namespaces, links, sshd) outlives the run. Only the
 # tests' own labs: a demo lab the user brought up is theirs.
-TEST_LABS=(itest itest2 life scen drift ssh e2e badin verbat pkg faults load secr sudo o11a o11b o11c o11d)
+TEST_LABS=(itest itest2 life scen drift ssh e2e badin verbat pkg faults load secr sudo)
+TEST_LABS+=(u9a u9b u9c u9d u9e)
+TEST_LABS+=(c10a c10b c10c c10d c10e c10f)
+TEST_LABS+=(g12a g12b)
+TEST_LABS+=(o11a o11b o11c o11d o11e o11f)
 cleanup() {
   [ "$what" = unit ] && return
   for l in "${TEST_LABS[@]}"; do node dist/provider/lab/cli.js down --name "$l" >/dev/null 2>&1 || true; done

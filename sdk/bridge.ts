@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 import { owned, type OwnershipArgs } from "./owner";
-
-const provider = dynamicProvider("bridgeProvider");
 
 export interface BridgeArgs extends OwnershipArgs {
   /** The host to create the bridge on. */
@@ -21,7 +20,7 @@ export interface BridgeArgs extends OwnershipArgs {
 }
 
 /** A Linux bridge in the host namespace: `ip link add name NAME type bridge`. */
-export class Bridge extends pulumi.dynamic.Resource {
+export class Bridge extends DynamicResource {
   /** The bridge's name: pass it to a VethPair's `bridge` so the pair is created after it. */
   public readonly name!: pulumi.Output<string>;
   public readonly addresses!: pulumi.Output<string[]>;
@@ -32,9 +31,9 @@ export class Bridge extends pulumi.dynamic.Resource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("bridgeProvider"), name, {
       connection: pulumi.secret(args.connection), ...owned("Bridge", name, args), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
-    }, secretConnection(opts), "netns", "Bridge");
+    }, secretConnection(opts), "Bridge");
   }
 }

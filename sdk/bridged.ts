@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 import { owned, type OwnershipArgs } from "./owner";
-
-const provider = dynamicProvider("bridgedNamespaceProvider");
 
 export interface BridgedNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
@@ -30,7 +29,7 @@ export interface BridgedNamespaceArgs extends OwnershipArgs {
  * address) and a default route via the gateway. The same kernel objects as NetNamespace +
  * VethPair + Route; use it when a host has many namespaces.
  */
-export class BridgedNamespace extends pulumi.dynamic.Resource {
+export class BridgedNamespace extends DynamicResource {
   public readonly name!: pulumi.Output<string>;
   public readonly bridge!: pulumi.Output<string>;
   public readonly address!: pulumi.Output<string>;
@@ -41,9 +40,9 @@ export class BridgedNamespace extends pulumi.dynamic.Resource {
   public readonly hostMac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgedNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("bridgedNamespaceProvider"), name, {
       connection: pulumi.secret(args.connection), ...owned("BridgedNamespace", name, args), name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
       hostVeth: args.hostVeth, nsVeth: args.nsVeth, mtu: args.mtu, mac: undefined, hostMac: undefined,
-    }, secretConnection(opts), "netns", "BridgedNamespace");
+    }, secretConnection(opts), "BridgedNamespace");
   }
 }

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider } from "./provider";
-
-const provider = dynamicProvider("labVmProvider");
+import { DynamicResource } from "./provider";
+import { providerText } from "./kinds";
 
 export interface LabVmArgs {
   /** The lab this VM belongs to (1-12 characters of [a-z0-9-]). Default "demo". */
@@ -18,7 +17,7 @@ export interface LabVmArgs {
  * namespace with a private mount namespace and a real sshd. Use it where your cloud VM
  * resource would go; `connection` feeds the network resources.
  */
-export class LabVm extends pulumi.dynamic.Resource {
+export class LabVm extends DynamicResource {
   /** The VM's LAN IP, where its sshd listens. */
   public readonly host!: pulumi.Output<string>;
   public readonly port!: pulumi.Output<number>;
@@ -37,11 +36,11 @@ export class LabVm extends pulumi.dynamic.Resource {
   public readonly connection: pulumi.Output<ConnectionArgs>;
 
   constructor(name: string, args: LabVmArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("labVmProvider"), name, {
       lab: args.lab ?? "demo", index: args.index ?? 0, vm: args.vm,
       host: undefined, port: undefined, user: undefined, sudoUser: undefined, privateKey: undefined,
       hostKey: undefined, hostKeyFingerprint: undefined, hostname: undefined, lanIp: undefined,
-    }, { ...opts, additionalSecretOutputs: ["privateKey"] }, "netns", "LabVm");
+    }, { ...opts, additionalSecretOutputs: ["privateKey"] }, "LabVm");
     this.connection = pulumi.all([this.host, this.user, this.privateKey, this.hostKey]).apply(([host, user, privateKey, hostKey]) => ({
       host, user, privateKey, hostKey,
     }));

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 import { owned, type OwnershipArgs } from "./owner";
-
-const provider = dynamicProvider("natRuleProvider");
 
 export interface NatRuleArgs extends OwnershipArgs {
   /** The host to add the rule on. */
@@ -34,7 +33,7 @@ export interface NatRuleArgs extends OwnershipArgs {
  * An iptables NAT rule: `iptables -w -t nat -A POSTROUTING ... -m comment --comment C -j MASQUERADE`.
  * Every change replaces the rule; delete removes exactly this rule.
  */
-export class NatRule extends pulumi.dynamic.Resource {
+export class NatRule extends DynamicResource {
   public readonly table!: pulumi.Output<string>;
   public readonly chain!: pulumi.Output<string>;
   public readonly source!: pulumi.Output<string | undefined>;
@@ -47,12 +46,12 @@ export class NatRule extends pulumi.dynamic.Resource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("natRuleProvider"), name, {
       connection: pulumi.secret(args.connection), ...owned("NatRule", name, args), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
       comment: args.comment ?? defaultComment(name),
-    }, secretConnection(opts), "netns", "NatRule");
+    }, secretConnection(opts), "NatRule");
   }
 }
 

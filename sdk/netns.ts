@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 import { owned, type OwnershipArgs } from "./owner";
-
-const provider = dynamicProvider("netNamespaceProvider");
 
 export interface NetNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
@@ -15,14 +14,14 @@ export interface NetNamespaceArgs extends OwnershipArgs {
 }
 
 /** A named network namespace: `ip netns add NAME`, with `lo` up. */
-export class NetNamespace extends pulumi.dynamic.Resource {
+export class NetNamespace extends DynamicResource {
   /** The namespace's name: pass it to a VethPair or Route so they are created after it. */
   public readonly name!: pulumi.Output<string>;
   /** Whether `lo` is up. */
   public readonly loopbackUp!: pulumi.Output<boolean>;
 
   constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { connection: pulumi.secret(args.connection), ...owned("NetNamespace", name, args), name: args.name, loopbackUp: args.loopbackUp ?? true },
-      secretConnection(opts), "netns", "NetNamespace");
+    super(providerText("netNamespaceProvider"), name, { connection: pulumi.secret(args.connection), ...owned("NetNamespace", name, args), name: args.name, loopbackUp: args.loopbackUp ?? true },
+      secretConnection(opts), "NetNamespace");
   }
 }

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
-
-const provider = dynamicProvider("pingProvider");
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface PingArgs {
   /** The host to ping from. */
@@ -18,7 +17,7 @@ export interface PingArgs {
 }
 
 /** A connectivity probe: pings once at create (and at refresh) and records the result. Never fails the update. */
-export class Ping extends pulumi.dynamic.Resource {
+export class Ping extends DynamicResource {
   public readonly target!: pulumi.Output<string>;
   public readonly namespace!: pulumi.Output<string | undefined>;
   /** Whether any reply came back. */
@@ -27,9 +26,9 @@ export class Ping extends pulumi.dynamic.Resource {
   public readonly summary!: pulumi.Output<string>;
 
   constructor(name: string, args: PingArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("pingProvider"), name, {
       connection: pulumi.secret(args.connection), target: args.target, namespace: args.namespace, count: args.count ?? 3,
       triggers: args.triggers, reachable: undefined, summary: undefined,
-    }, secretConnection(opts), "netns", "Ping");
+    }, secretConnection(opts), "Ping");
   }
 }

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 import { owned, type OwnershipArgs } from "./owner";
-
-const provider = dynamicProvider("routeProvider");
 
 export interface RouteArgs extends OwnershipArgs {
   /** The host to add the route on. */
@@ -26,7 +25,7 @@ export interface RouteArgs extends OwnershipArgs {
  * A route: `ip [-n NS] route add DEST via GW dev DEV proto 157`. The protocol number
  * marks it as ours: read and delete never touch a route someone else added.
  */
-export class Route extends pulumi.dynamic.Resource {
+export class Route extends DynamicResource {
   public readonly destination!: pulumi.Output<string>;
   public readonly via!: pulumi.Output<string | undefined>;
   public readonly device!: pulumi.Output<string | undefined>;
@@ -37,9 +36,9 @@ export class Route extends pulumi.dynamic.Resource {
   public readonly actualDevice!: pulumi.Output<string>;
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("routeProvider"), name, {
       connection: pulumi.secret(args.connection), ...owned("Route", name, args), destination: args.destination, via: args.via, device: args.device,
       namespace: args.namespace, metric: args.metric, table: args.table, actualDevice: undefined,
-    }, secretConnection(opts), "netns", "Route");
+    }, secretConnection(opts), "Route");
   }
 }

@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 import { owned, type OwnershipArgs } from "./owner";
-
-const provider = dynamicProvider("sysctlProvider");
 
 export interface SysctlArgs extends OwnershipArgs {
   /** The host to set the value on. */
@@ -22,7 +21,7 @@ export interface SysctlArgs extends OwnershipArgs {
 }
 
 /** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */
-export class Sysctl extends pulumi.dynamic.Resource {
+export class Sysctl extends DynamicResource {
   public readonly key!: pulumi.Output<string>;
   public readonly value!: pulumi.Output<string>;
   public readonly namespace!: pulumi.Output<string | undefined>;
@@ -30,8 +29,8 @@ export class Sysctl extends pulumi.dynamic.Resource {
   public readonly previous!: pulumi.Output<string>;
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("sysctlProvider"), name, {
       connection: pulumi.secret(args.connection), ...owned("Sysctl", name, args), key: args.key, value: args.value, namespace: args.namespace, restoreTo: args.restoreTo, previous: undefined,
-    }, secretConnection(opts), "netns", "Sysctl");
+    }, secretConnection(opts), "Sysctl");
   }
 }

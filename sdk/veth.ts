@@ -1,9 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { dynamicProvider, secretConnection } from "./provider";
+import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 import { owned, type OwnershipArgs } from "./owner";
-
-const provider = dynamicProvider("vethPairProvider");
 
 /** One end of a veth pair. */
 export interface VethEndArgs {
@@ -32,7 +31,7 @@ export interface VethPairArgs extends VethEndArgs, OwnershipArgs {
  * A veth pair, a virtual cable: `ip link add NAME [netns NS] type veth peer name PEER [netns NS2]`,
  * with addresses, bridge attachment and links up on each end.
  */
-export class VethPair extends pulumi.dynamic.Resource {
+export class VethPair extends DynamicResource {
   public readonly name!: pulumi.Output<string>;
   public readonly namespace!: pulumi.Output<string | undefined>;
   public readonly addresses!: pulumi.Output<string[]>;
@@ -46,11 +45,11 @@ export class VethPair extends pulumi.dynamic.Resource {
   public readonly peerMac!: pulumi.Output<string>;
 
   constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, {
+    super(providerText("vethPairProvider"), name, {
       connection: pulumi.secret(args.connection), ...owned("VethPair", name, args), name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
       mtu: args.mtu, up: args.up ?? true,
       peer: pulumi.output(args.peer).apply((p) => ({ ...p, addresses: p.addresses ?? [] })),
       mac: undefined, peerMac: undefined,
-    }, secretConnection(opts), "netns", "VethPair");
+    }, secretConnection(opts), "VethPair");
   }
 }

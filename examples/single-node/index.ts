@@ -3,10 +3,15 @@
  * reaches the other and the host through the bridge, and the host is their gateway.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Bridge, NetNamespace, Ping, Route, VethPair } from "../../sdk";
-import { exampleHost } from "../lib/host";
+import { Bridge, NetNamespace, Ping, Route, VethPair, type ConnectionArgs } from "pulumi-netns";
+import { LabVm } from "pulumi-netns/lab";
 
-const { connection } = exampleHost({ lab: "single", index: 11 });
+const config = new pulumi.Config();
+// Your own host from stack config (host, user, hostKey, secret privateKey), or else a VM of the
+// local lab (pulumi-netns/lab: needs root on this machine).
+const connection: pulumi.Output<ConnectionArgs> = config.get("host")
+  ? pulumi.output({ host: config.require("host"), user: config.get("user") ?? "root", hostKey: config.require("hostKey"), privateKey: config.requireSecret("privateKey") })
+  : new LabVm("vm", { lab: config.get("labName") ?? "single", index: config.getNumber("labIndex") ?? 11, vm: 1 }).connection;
 const bridge = new Bridge("br-0", { connection, name: "br-0", addresses: ["192.168.15.5/24"] });
 
 const addresses: Record<string, string> = { red: "192.168.15.1", blue: "192.168.15.2" };

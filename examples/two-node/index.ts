@@ -1,11 +1,12 @@
 /**
  * The tutorials' two-node container network, declared. By default it provisions two
  * VMs of the local lab (LabVm) and builds on them; set `nodes` in config to build on
- * your own hosts instead (see the README). Connection details flow in as Outputs, the
+ * your own hosts instead (see Pulumi.prod.yaml.example and the README). Connection details flow in as Outputs, the
  * way a cloud VM resource would hand them over.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { LabVm, NodeNetwork, Ping, type ConnectionArgs } from "../../sdk";
+import { NodeNetwork, Ping, type ConnectionArgs } from "pulumi-netns";
+import { LabVm } from "pulumi-netns/lab";
 
 interface NodeConfig {
   /** A name for the node, used in resource names. */

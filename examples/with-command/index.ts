@@ -1,17 +1,22 @@
 /**
- * Composing with @pulumi/command: a remote.Command prepares the host (checks the tools and
- * loads nothing it does not need) before the network resources run, using the same connection.
- * Needs the `command` resource plugin (`pulumi plugin install resource command`).
+ * Composing with @pulumi/command (1.x): a remote.Command prepares the host (checks the tools)
+ * before the network resources run. Both packages get the same connection, host key pinned.
+ * Needs the `command` resource plugin: `pulumi plugin install resource command 1.2.1`.
  */
 import * as command from "@pulumi/command";
-import { Bridge, NetNamespace, VethPair } from "../../sdk";
-import { exampleHost } from "../lib/host";
+import * as pulumi from "@pulumi/pulumi";
+import { Bridge, NetNamespace, VethPair, type ConnectionArgs } from "pulumi-netns";
+import { LabVm } from "pulumi-netns/lab";
 
-const { connection } = exampleHost({ lab: "withcmd", index: 13 });
+const config = new pulumi.Config();
+// Your own host from stack config (host, user, hostKey, secret privateKey), or else a VM of the
+// local lab (pulumi-netns/lab: needs root on this machine).
+const connection: pulumi.Output<ConnectionArgs> = config.get("host")
+  ? pulumi.output({ host: config.require("host"), user: config.get("user") ?? "root", hostKey: config.require("hostKey"), privateKey: config.requireSecret("privateKey") })
+  : new LabVm("vm", { lab: config.get("labName") ?? "withcmd", index: config.getNumber("labIndex") ?? 13, vm: 1 }).connection;
 
-// remote.Command's connection has no hostKey/sudo; pass what it understands.
 const prepare = new command.remote.Command("prepare", {
-  connection: connection.apply((c) => ({ host: c.host, user: c.user, privateKey: c.privateKey })),
+  connection,
   create: "command -v ip && command -v iptables && ip -V",
 });
 

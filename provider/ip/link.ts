@@ -1,5 +1,5 @@
 import type { Argv } from "../ssh/quote";
-import { inNetns, ip } from "./ns";
+import { ip } from "./command";
 
 /**
  * Link primitives, one per kernel operation (cf. netlink's LinkAdd, LinkSetMaster, ...).
@@ -41,9 +41,6 @@ export const linkSetMaster = (ns: string | undefined, name: string, master: stri
 /** `ip [-n NS] link set dev NAME nomaster` */
 export const linkSetNoMaster = (ns: string | undefined, name: string): Argv => ip(ns, "link", "set", "dev", name, "nomaster");
 
-/** `ip [-n NS] link set dev NAME netns TARGET` */
-export const linkSetNetns = (ns: string | undefined, name: string, target: string): Argv => ip(ns, "link", "set", "dev", name, "netns", target);
-
 /** `ip [-n NS] link set dev NAME mtu M` */
 export const linkSetMtu = (ns: string | undefined, name: string, mtu: number): Argv => ip(ns, "link", "set", "dev", name, "mtu", String(mtu));
 
@@ -53,17 +50,6 @@ export const linkSetAlias = (ns: string | undefined, name: string, alias: string
 /** `ip [-n NS] link set dev NAME type bridge stp_state 0|1` */
 export const linkSetBridgeStp = (ns: string | undefined, name: string, stp: boolean): Argv =>
   ip(ns, "link", "set", "dev", name, "type", "bridge", "stp_state", stp ? "1" : "0");
-
-/**
- * `[ip netns exec NS] sysctl -q -w net/ipv4/conf/NAME/promote_secondaries=1`: when the primary
- * IPv4 address goes, promote a secondary instead of flushing all (and the routes through them).
- * The slash form of the key keeps a '.' in NAME from being read as a separator.
- */
-export const linkSetPromoteSecondaries = (ns: string | undefined, name: string): Argv =>
-  inNetns(ns, ["sysctl", "-q", "-w", `net/ipv4/conf/${name}/promote_secondaries=1`]);
-
-/** `ip [-n NS] -json -details addr show dev NAME`: the link, its kind, alias, master and addresses. */
-export const linkShow = (ns: string | undefined, name: string): Argv => ip(ns, "-json", "-details", "addr", "show", "dev", name);
 
 /** `ip [-n NS] link show dev NAME`: exit status says whether it exists. */
 export const linkExists = (ns: string | undefined, name: string): Argv => ip(ns, "link", "show", "dev", name);

@@ -1,5 +1,5 @@
 import type { Argv } from "../ssh/quote";
-import { ip } from "./ns";
+import { ip } from "./command";
 import { shellJoin, shellQuote } from "../ssh/quote";
 
 /**

@@ -1,5 +1,5 @@
 import { shellJoin, type Argv } from "../ssh/quote";
-import { inNetns } from "../ip/ns";
+import { inNetns } from "../ip/command";
 
 /** A rule as the resource declares it (the match and target, without our comment). */
 export interface RuleSpec {

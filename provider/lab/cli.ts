@@ -1,11 +1,13 @@
 /**
- * `npm run lab -- up [--nodes N] [--name X] [--index I] | status [--name X] | down [--name X | --all]`
+ * `npm run lab -- up [--nodes N] [--name X] [--index I] [--hardened] [--subnets S] | status [--name X] | down [--name X | --all]`
+ * `--hardened`: FORWARD policy DROP and bridge-nf-call-iptables=1 in every VM; `--subnets S`: the
+ * routed topology, VMs round-robin on S LAN subnets (indexes I..I+S-1) joined by a router namespace.
  * `up` prints the VMs' connection info as JSON on stdout; progress goes to stderr.
  */
 import { parseArgs } from "node:util";
 import { defaultLabName, labDown, labList, labStatus, labUp } from "./index";
 
-const USAGE = `usage: lab up [--nodes N] [--name X] [--index I]
+const USAGE = `usage: lab up [--nodes N] [--name X] [--index I] [--hardened] [--subnets S]
        lab status [--name X]
        lab down [--name X | --all]`;
 
@@ -18,6 +20,8 @@ async function main(argv: string[]): Promise<number> {
       name: { type: "string" },
       index: { type: "string" },
       all: { type: "boolean" },
+      hardened: { type: "boolean" },
+      subnets: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -37,8 +41,9 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case "up": {
       const t0 = Date.now();
-      const lab = await labUp({ name, index, nodes: int(values.nodes, "nodes") ?? 2 });
-      console.error(`lab ${lab.name}: ${lab.vms.length} VM(s) up on ${lab.bridge} ${lab.subnet} in ${Date.now() - t0} ms`);
+      const lab = await labUp({ name, index, nodes: int(values.nodes, "nodes") ?? 2, hardened: values.hardened, subnets: int(values.subnets, "subnets") });
+      const where = lab.subnets.length > 1 ? `${lab.subnets.join(" + ")} (routed via ${lab.routerIps.join(", ")})` : `${lab.bridge} ${lab.subnet}`;
+      console.error(`lab ${lab.name}: ${lab.vms.length} VM(s) up on ${where}${lab.hardened ? " (hardened)" : ""} in ${Date.now() - t0} ms`);
       console.log(JSON.stringify(lab.vms, null, 2));
       return 0;
     }

@@ -25,8 +25,8 @@ export interface RunOptions {
 }
 
 /** Run argv[0] with argv[1..]; throws LabCommandError unless allowFail. */
-export function run(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
-  if (argv.length === 0) throw new Error("run: empty argv");
+export function runLocal(argv: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  if (argv.length === 0) throw new Error("runLocal: empty argv");
   return new Promise((resolve, reject) => {
     const child = execFile(
       argv[0],
@@ -50,5 +50,5 @@ export function run(argv: readonly string[], opts: RunOptions = {}): Promise<Run
 
 /** Run and return trimmed stdout. */
 export async function out(argv: readonly string[]): Promise<string> {
-  return (await run(argv)).stdout.trim();
+  return (await runLocal(argv)).stdout.trim();
 }

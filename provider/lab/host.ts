@@ -4,7 +4,7 @@
  * labs may use them, and removing a user is not something a test should do.
  */
 import * as fs from "node:fs/promises";
-import { run } from "./exec";
+import { runLocal } from "./exec";
 import { SUDO_USER } from "./names";
 
 const SUDOERS = "/etc/sudoers.d/pulumi-netns";
@@ -17,10 +17,10 @@ export async function ensureHost(): Promise<void> {
 }
 
 async function ensureUser(): Promise<void> {
-  if ((await run(["id", "-u", SUDO_USER], { allowFail: true })).code !== 0) {
+  if ((await runLocal(["id", "-u", SUDO_USER], { allowFail: true })).code !== 0) {
     // Password "*": no password login, but not "locked" ("!"), which sshd
     // rejects for key logins when UsePAM is off.
-    const r = await run(["useradd", "--create-home", "--shell", "/bin/bash", "--password", "*", SUDO_USER], {
+    const r = await runLocal(["useradd", "--create-home", "--shell", "/bin/bash", "--password", "*", SUDO_USER], {
       allowFail: true,
     });
     // 9 = already exists (another process won the race); fine.
@@ -28,7 +28,7 @@ async function ensureUser(): Promise<void> {
   }
   const shadow = await fs.readFile("/etc/shadow", "utf8");
   const entry = shadow.split("\n").find((l) => l.startsWith(`${SUDO_USER}:`));
-  if (entry?.split(":")[1]?.startsWith("!")) await run(["usermod", "--password", "*", SUDO_USER]);
+  if (entry?.split(":")[1]?.startsWith("!")) await runLocal(["usermod", "--password", "*", SUDO_USER]);
 }
 
 async function ensureSudoers(): Promise<void> {
@@ -38,6 +38,6 @@ async function ensureSudoers(): Promise<void> {
   const tmp = `${SUDOERS}.tmp`;
   await fs.writeFile(tmp, want, { mode: 0o440 });
   // Validate before installing: a broken sudoers file breaks sudo for everyone.
-  await run(["visudo", "-cf", tmp]);
+  await runLocal(["visudo", "-cf", tmp]);
   await fs.rename(tmp, SUDOERS);
 }

@@ -1,6 +1,6 @@
 /** ssh-keygen wrappers: lab user key and per-VM host keys, all ed25519. */
 import * as fs from "node:fs/promises";
-import { out, run } from "./exec";
+import { out, runLocal } from "./exec";
 
 /** Create an ed25519 key pair at `file` (+ .pub) unless it exists. Private key mode 600. */
 export async function ensureKey(file: string, comment: string): Promise<void> {
@@ -9,7 +9,7 @@ export async function ensureKey(file: string, comment: string): Promise<void> {
   if (have && havePub) return;
   await fs.rm(file, { force: true });
   await fs.rm(`${file}.pub`, { force: true });
-  await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file]);
+  await runLocal(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", file]);
   await fs.chmod(file, 0o600);
 }
 

@@ -8,7 +8,8 @@ import { ensureHost } from "./host";
 import { ensureKey } from "./keys";
 import { withLock } from "./lock";
 import { LAB_ROOT, checkIndex, checkLabName, checkVm, defaultLabName, labDir, labNet, MAX_VM } from "./names";
-import { checkSubnetFree, deleteBridge, ensureBridge, linkExists } from "./net";
+import { checkSubnetFree, hasLink } from "./net";
+import { checkSubnets, deleteBridges, deleteRouter, ensureBridges, ensureRouter, routerIp, subnetIndexes } from "./profile";
 import { sshBanner } from "./sshd";
 import { LabRecord, listLabs, listVms, readLab, readVm, writeLab } from "./state";
 import type { Lab, LabOptions, LabStatus, LabUpOptions, LabVmInfo, LabVmStatus } from "./types";
@@ -16,13 +17,18 @@ import { authorizedKeysPath, userKeyPath, vmDown, vmPidLive, vmUp } from "./vm";
 
 export { listLabs as labList };
 
-function resolveName(opts: LabOptions): { name: string; index?: number } {
+function resolveName(opts: LabOptions): { name: string; index?: number; profile: Profile } {
   if (opts.index !== undefined) checkIndex(opts.index);
-  return { name: checkLabName(opts.name ?? defaultLabName(opts.index ?? 0)), index: opts.index };
+  const subnets = opts.subnets === undefined ? undefined : checkSubnets(opts.subnets);
+  if (subnets !== undefined) checkIndex((opts.index ?? 0) + subnets - 1);
+  return { name: checkLabName(opts.name ?? defaultLabName(opts.index ?? 0)), index: opts.index, profile: { hardened: opts.hardened, subnets } };
 }
 
+/** Profile options as given (undefined: not asked for). */
+type Profile = Pick<LabOptions, "hardened" | "subnets">;
+
 /** Create the lab's state dir, user key and record if missing; returns the record and whether it was new. */
-async function ensureLab(name: string, index: number | undefined): Promise<{ rec: LabRecord; created: boolean }> {
+async function ensureLab(name: string, index: number | undefined, profile: Profile = {}): Promise<{ rec: LabRecord; created: boolean }> {
   // Every time, not just for a new lab: /run/sshd is gone after a reboot.
   await withLock("_host", ensureHost); // "_": can never be a lab's lock name
   const have = await readLab(name);
@@ -30,14 +36,19 @@ async function ensureLab(name: string, index: number | undefined): Promise<{ rec
     if (index !== undefined && index !== have.index) {
       throw new Error(`lab ${name} exists with index ${have.index}, not ${index}; run down first`);
     }
+    if ((profile.hardened !== undefined && profile.hardened !== (have.hardened ?? false)) || (profile.subnets !== undefined && profile.subnets !== (have.subnets ?? 1))) {
+      throw new Error(`lab ${name} exists with hardened=${have.hardened ?? false} subnets=${have.subnets ?? 1}; run down first to change its profile`);
+    }
     return { rec: have, created: false };
   }
-  const rec: LabRecord = { name, index: index ?? 0 };
+  const rec: LabRecord = { name, index: index ?? 0, ...(profile.hardened ? { hardened: true } : {}), ...(profile.subnets && profile.subnets > 1 ? { subnets: profile.subnets } : {}) };
+  const mine = subnetIndexes(rec);
   for (const other of await listLabs()) {
     const o = other === name ? null : await readLab(other);
-    if (o?.index === rec.index) throw new Error(`lab index ${rec.index} is already used by lab ${other}`);
+    const clash = o ? subnetIndexes(o).find((x) => mine.includes(x)) : undefined;
+    if (clash !== undefined) throw new Error(`lab index ${clash} is already used by lab ${other}`);
   }
-  if (!(await linkExists(labNet(rec.index).bridge))) await checkSubnetFree(rec.index);
+  for (const x of mine) if (!(await hasLink(labNet(x).bridge))) await checkSubnetFree(x);
   // World-readable dirs: sshd reads authorized_keys as the logging-in user (root or pnetns).
   await fs.mkdir(LAB_ROOT, { recursive: true });
   await fs.chmod(LAB_ROOT, 0o755);
@@ -52,7 +63,10 @@ async function ensureLab(name: string, index: number | undefined): Promise<{ rec
 /** Remove the lab's bridge and state dir (keys included). Its VMs must already be down. */
 async function dropLab(name: string): Promise<void> {
   const rec = await readLab(name).catch(() => null);
-  if (rec) await deleteBridge(rec.index);
+  if (rec) {
+    await deleteRouter(rec);
+    await deleteBridges(rec);
+  }
   await fs.rm(labDir(name), { recursive: true, force: true });
 }
 
@@ -76,6 +90,9 @@ function labView(rec: LabRecord, vms: LabVmInfo[]): Lab {
     bridge: net.bridge,
     subnet: net.subnet,
     gateway: net.gateway,
+    subnets: subnetIndexes(rec).map((x) => labNet(x).subnet),
+    routerIps: subnetIndexes(rec).length > 1 ? subnetIndexes(rec).map(routerIp) : [],
+    hardened: rec.hardened ?? false,
     privateKeyPath: userKeyPath(rec.name),
     vms,
   };
@@ -86,7 +103,7 @@ function labView(rec: LabRecord, vms: LabVmInfo[]): Lab {
  * On failure, everything this call created is removed again.
  */
 export async function labUp(opts: LabUpOptions): Promise<Lab> {
-  const { name, index } = resolveName(opts);
+  const { name, index, profile } = resolveName(opts);
   if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > MAX_VM) {
     throw new Error(`lab: nodes must be an integer 1..${MAX_VM}`);
   }
@@ -95,9 +112,10 @@ export async function labUp(opts: LabUpOptions): Promise<Lab> {
     const before = new Set(await listVms(name));
     const broken = new Set<number>();
     try {
-      const lab = await ensureLab(name, index);
+      const lab = await ensureLab(name, index, profile);
       created = lab.created;
-      await ensureBridge(lab.rec.index);
+      await ensureBridges(lab.rec);
+      await ensureRouter(lab.rec);
       const want = Array.from({ length: opts.nodes }, (_, k) => k + 1);
       const results = await Promise.allSettled(want.map((i) => vmUp(lab.rec, i)));
       results.forEach((r, k) => r.status === "rejected" && broken.add(want[k]));
@@ -144,14 +162,15 @@ export async function labStatus(name: string): Promise<LabStatus> {
     const pid = await vmPidLive(vr);
     vms.push({ info: vr.info, pid, running: pid !== null, sshReady: pid !== null && (await sshBanner(vr.info.host, 22, 2000)) });
   }
-  return { name, exists: true, index: rec.index, bridge, bridgeUp: await linkExists(bridge), vms };
+  return { name, exists: true, index: rec.index, bridge, bridgeUp: await hasLink(bridge), vms };
 }
 
 /** The lab as `labUp` returned it, or null. */
 export async function labGet(name: string): Promise<Lab | null> {
   const st = await labStatus(name);
   if (!st.exists || st.index === null) return null;
-  return labView({ name, index: st.index }, st.vms.map((v) => v.info));
+  const rec = await readLab(name);
+  return labView(rec ?? { name, index: st.index }, st.vms.map((v) => v.info));
 }
 
 /**
@@ -159,15 +178,16 @@ export async function labGet(name: string): Promise<Lab | null> {
  * first VM. On failure the VM, and the lab if it was new, are removed.
  */
 export async function vmAdd(lab: LabOptions, i: number): Promise<LabVmInfo> {
-  const { name, index } = resolveName(lab);
+  const { name, index, profile } = resolveName(lab);
   checkVm(i);
   return withLock(name, async () => {
     let created = false;
     let started = false;
     try {
-      const l = await ensureLab(name, index);
+      const l = await ensureLab(name, index, profile);
       created = l.created;
-      await ensureBridge(l.rec.index);
+      await ensureBridges(l.rec);
+      await ensureRouter(l.rec);
       started = true;
       return await vmUp(l.rec, i);
     } catch (e) {

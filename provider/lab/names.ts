@@ -67,9 +67,10 @@ export function labNet(index: number) {
 }
 
 /** Names and addresses of VM i of a lab. */
-export function vmNet(lab: string, index: number, i: number) {
+export function vmNet(lab: string, index: number, i: number, netIndex = index) {
   checkLabName(lab);
   checkIndex(index);
+  checkIndex(netIndex);
   checkVm(i);
   const hex = (n: number) => n.toString(16).padStart(2, "0");
   return {
@@ -77,7 +78,7 @@ export function vmNet(lab: string, index: number, i: number) {
     netns: `pnl-${lab}-${i}`,
     hostVeth: `pnl${index}v${i}`, // root-side end, enslaved to the bridge
     peerVeth: `pnl${index}p${i}`, // temporary name of the VM end before it becomes eth0
-    ip: `10.250.${index}.${10 + i}`,
+    ip: `10.250.${netIndex}.${10 + i}`, // on LAN subnet netIndex (the lab's own unless routed)
     mac: `02:70:6e:6c:${hex(index)}:${hex(i)}`,
   };
 }

@@ -11,6 +11,10 @@ import type { LabVmInfo } from "./types";
 export interface LabRecord {
   name: string;
   index: number;
+  /** Profile `hardened`: FORWARD policy DROP and bridge-nf-call-iptables=1 in every VM. */
+  hardened?: boolean;
+  /** Routed topology: LAN subnets (indexes index..index+subnets-1) joined by a router namespace. Default 1. */
+  subnets?: number;
 }
 
 /** What the lab knows about one VM; `info` appears once the VM is up. */

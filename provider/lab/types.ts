@@ -28,6 +28,17 @@ export interface LabOptions {
   name?: string;
   /** Picks subnet 10.250.<index>.0/24 and interface names; default 0. */
   index?: number;
+  /**
+   * Profile `hardened`: inside every VM, FORWARD policy DROP and net.bridge.bridge-nf-call-iptables=1
+   * (a host with Docker, ufw or a hardened image). Default false. Fixed when the lab is created.
+   */
+  hardened?: boolean;
+  /**
+   * Routed topology: VMs spread round-robin over this many LAN subnets (10.250.<index+s>.0/24),
+   * joined by a router namespace (10.250.<index+s>.254) that forwards between them. Nodes on
+   * different subnets share no L2 segment. Default 1 (one subnet, no router).
+   */
+  subnets?: number;
 }
 
 export interface LabUpOptions extends LabOptions {
@@ -41,6 +52,11 @@ export interface Lab {
   bridge: string;
   subnet: string;
   gateway: string;
+  /** Every LAN subnet of the lab (one unless routed). */
+  subnets: string[];
+  /** The router's address on each subnet (routed labs only). */
+  routerIps: string[];
+  hardened: boolean;
   privateKeyPath: string;
   vms: LabVmInfo[];
 }

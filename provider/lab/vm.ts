@@ -4,10 +4,11 @@
  */
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { run } from "./exec";
+import { runLocal } from "./exec";
 import { ensureKey, fingerprint, publicKey } from "./keys";
 import { SUDO_USER, labDir, vmDir, vmNet } from "./names";
-import { deleteVmNet, ensureVmNet, netnsExists } from "./net";
+import { applyProfile, vmNetOf } from "./profile";
+import { deleteVmNet, ensureVmNet, hasNetns } from "./net";
 import { bootId, killAll, killUtsNamespace, nsId, pidAlive } from "./procs";
 import { sshBanner, spawnSshd, sshdFiles, waitSshReady, writeSshdFiles } from "./sshd";
 import { LabRecord, VmRecord, readVm, writeVm } from "./state";
@@ -36,7 +37,7 @@ export async function vmUp(lab: LabRecord, i: number): Promise<LabVmInfo> {
   if (existing?.info && (await vmPidLive(existing)) && (await sshBanner(existing.info.host, 22, 2000))) {
     return existing.info;
   }
-  const v = vmNet(lab.name, lab.index, i);
+  const v = vmNetOf(lab, i);
   const dir = vmDir(lab.name, i);
   const f = sshdFiles(dir);
   // Anything half-there (dead sshd, e.g. after a reboot, or a failed attempt) is cleared and
@@ -51,7 +52,8 @@ export async function vmUp(lab: LabRecord, i: number): Promise<LabVmInfo> {
     await fs.writeFile(`${f.hostKey}.pub`, keep.pub, { mode: 0o644 });
   }
 
-  await ensureVmNet(lab.name, lab.index, i);
+  await ensureVmNet(lab, i);
+  await applyProfile(lab, i);
   await ensureKey(f.hostKey, `${v.name}-host`);
   await writeSshdFiles(f, { ip: v.ip, hostname: v.name, authorizedKeys: authorizedKeysPath(lab.name) });
 
@@ -110,8 +112,8 @@ export async function vmDown(lab: LabRecord, i: number): Promise<void> {
 
   // 2. Anything else still inside the VM's netns (started from the host with `ip netns exec`,
   //    or left behind by a VM whose sshd died on its own).
-  if (await netnsExists(v.netns)) {
-    const r = await run(["ip", "netns", "pids", v.netns], { allowFail: true });
+  if (await hasNetns(v.netns)) {
+    const r = await runLocal(["ip", "netns", "pids", v.netns], { allowFail: true });
     const pids = r.stdout.split(/\s+/).filter(Boolean).map(Number).filter((p) => p !== process.pid);
     if (pids.length) await killAll(pids);
   }

@@ -3,7 +3,7 @@
  * mount and UTS namespaces, so the command sees exactly what a login sees
  * (eth0, the VM's private /run/netns, its hostname). For tests and demos.
  */
-import { run, RunOptions, RunResult } from "./exec";
+import { runLocal, RunOptions, RunResult } from "./exec";
 import { checkVm } from "./names";
 import { readVm } from "./state";
 import type { LabVmInfo } from "./types";
@@ -16,5 +16,5 @@ export async function vmExec(vm: VmRef, argv: readonly string[], opts: RunOption
   if (argv.length === 0) throw new Error("vmExec: empty argv");
   const pid = await vmPidLive(await readVm(vm.lab, vm.vm));
   if (pid === null) throw new Error(`lab ${vm.lab}: VM ${vm.vm} is not running`);
-  return run(["nsenter", "-t", String(pid), "-n", "-m", "-u", "--", ...argv], opts);
+  return runLocal(["nsenter", "-t", String(pid), "-n", "-m", "-u", "--", ...argv], opts);
 }

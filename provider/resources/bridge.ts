@@ -1,20 +1,17 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp, linkShow } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp } from "../ip/link";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
 import { cidrList, ifName, mtu } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { orderLike, parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
 
-export interface BridgeInputs extends WithConnection {
-  name: string;
-  addresses: string[];
-  mtu?: number;
-  up: boolean;
-  stp?: boolean;
-}
+/** A bridge's inputs after check: the one source of BridgeInputs (the SDK's BridgeArgs is checked against it). */
+export const bridgeSchema = z.object({ name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() });
+
+export type BridgeInputs = WithConnection & z.output<typeof bridgeSchema>;
 
 export interface BridgeOutputs {
   mac: string;
@@ -22,7 +19,7 @@ export interface BridgeOutputs {
 
 export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
   kind: "Bridge",
-  fields: { name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() },
+  fields: bridgeSchema.shape,
   replaceOn: ["name"],
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],
@@ -34,13 +31,13 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
       .step(linkSetAlias(undefined, i.name, mark));
     for (const a of i.addresses) s.step(addrAdd(undefined, i.name, a));
     if (i.up) s.step(linkSetUp(undefined, i.name));
-    s.show(linkShow(undefined, i.name));
+    s.show(addrShow(undefined, i.name));
     const [live] = sectionsOf(await run(c, s.toString())).map(parseLink);
     return { mac: live?.mac ?? "" };
   },
 
   async look(c, i) {
-    const [live] = sectionsOf(await run(c, showScript(linkShow(undefined, i.name)))).map(parseLink);
+    const [live] = sectionsOf(await run(c, showScript(addrShow(undefined, i.name)))).map(parseLink);
     return {
       objects: [{ what: `link ${i.name}`, missing: !live, mark: live?.alias, kind: live?.kind, wantKind: "bridge" }],
       live: live && {
@@ -62,7 +59,7 @@ export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
     if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
     if (news.stp !== undefined && news.stp !== olds.stp) s.step(linkSetBridgeStp(undefined, news.name, news.stp));
     if (news.up !== olds.up) s.step(linkSetUp(undefined, news.name, news.up));
-    s.show(linkShow(undefined, news.name));
+    s.show(addrShow(undefined, news.name));
     const [live] = sectionsOf(await run(c, s.toString())).map(parseLink);
     return { mac: live?.mac ?? olds.mac };
   },

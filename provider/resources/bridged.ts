@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp, linkShow } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow } from "../ip/route";
 import { stableMac } from "../ip/mac";
 import { cidr, canonicalCidr, cidrContains, ifName, ipAddress, mtu, netnsName, parseCidr } from "../validate/net";
@@ -19,15 +19,18 @@ import type { CheckFailure } from "../validate/errors";
  * The same objects as NetNamespace + VethPair + Route, for stacks with many namespaces
  * (a third of the resources, so a third of the engine's per-resource work).
  */
-export interface BridgedNamespaceInputs extends WithConnection {
-  name: string;
-  bridge: string;
-  address: string;
-  gateway?: string;
-  hostVeth: string;
-  nsVeth: string;
-  mtu?: number;
-}
+export const bridgedNamespaceSchema = z.object({
+  name: netnsName,
+  bridge: ifName,
+  address: cidr.transform(canonicalCidr),
+  gateway: ipAddress.optional(),
+  hostVeth: ifName,
+  nsVeth: ifName,
+  mtu: mtu.optional(),
+});
+
+/** The inputs after check; the schema above is their one source (BridgedNamespaceArgs is checked against it). */
+export type BridgedNamespaceInputs = WithConnection & z.output<typeof bridgedNamespaceSchema>;
 
 export interface BridgedNamespaceOutputs {
   mac: string;
@@ -36,15 +39,7 @@ export interface BridgedNamespaceOutputs {
 
 export const bridgedNamespaceProvider = defineResource<BridgedNamespaceInputs, BridgedNamespaceOutputs>({
   kind: "BridgedNamespace",
-  fields: {
-    name: netnsName,
-    bridge: ifName,
-    address: cidr.transform(canonicalCidr),
-    gateway: ipAddress.optional(),
-    hostVeth: ifName,
-    nsVeth: ifName,
-    mtu: mtu.optional(),
-  },
+  fields: bridgedNamespaceSchema.shape,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.gateway && !cidrContains(i.address, i.gateway)) {
@@ -123,7 +118,7 @@ const defaultRoute = (i: BridgedNamespaceInputs) => ({ destination: "default", v
 
 /** Run `s`, reading back lo and the veth end in the namespace, the host end, and our default route. */
 async function show(s: Script, i: BridgedNamespaceInputs, c: BridgedNamespaceInputs["connection"]) {
-  s.show(linkShow(i.name, "lo")).show(linkShow(i.name, i.nsVeth)).show(linkShow(undefined, i.hostVeth)).show(routeShow(i.name, { destination: "default" }));
+  s.show(addrShow(i.name, "lo")).show(addrShow(i.name, i.nsVeth)).show(addrShow(undefined, i.hostVeth)).show(routeShow(i.name, { destination: "default" }));
   const [lo, ns, host, routes] = sectionsOf(await run(c, s.toString()));
   const route = parseRoutes(routes).find((r) => r.owned);
   return { lo: parseLink(lo), ns: parseLink(ns), host: parseLink(host), gateway: route?.via };

@@ -4,6 +4,7 @@ export * from "./veth";
 export * from "./route";
 export * from "./nat";
 export * from "./sysctl";
-export * from "./labvm";
 export * from "./ping";
 export * from "./bridged";
+export * from "./iptablesRule";
+export * from "./vxlan";

@@ -8,6 +8,10 @@ import { labStatus, vmAdd, vmRemove, type LabVmInfo } from "../lab";
  * LabVm: provisions one emulated VM of the local lab (a network namespace with its
  * own mount namespace and a real sshd) on the machine running Pulumi, as root.
  * It stands where a user's cloud VM resource would: its outputs feed `connection`.
+ * Written out rather than through `defineResource`, deliberately: it has no `connection` (it
+ * works on the local machine, not over SSH), so defineResource's connection handling, host-scoped
+ * IDs and refusal parsing do not apply. It follows the same contract: check names the property,
+ * unknowns pass through, every input replaces, delete is idempotent (vmRemove), read tells the truth.
  */
 const schema = z.object({
   lab: z.string().regex(/^[a-z0-9][a-z0-9-]{0,11}$/, "lab must be 1-12 characters of [a-z0-9-]").default("demo"),
@@ -46,6 +50,9 @@ export const labVmProvider: DynamicProvider = {
   },
   async diff(_id, olds, news) {
     const replaces = (["lab", "index", "vm"] as const).filter((k) => olds[k] !== news[k]);
+    // No update for a changed `__provider` text alone (unlike defineResource): in a preview an update
+    // makes LabVm's outputs unknown, which would show every resource on the VM as replaced. A LabVm
+    // keeps the text it was created with; earlier texts still find labVmProvider in the core.
     return { changes: replaces.length > 0, replaces, deleteBeforeReplace: true };
   },
   async create(inputs) {
@@ -60,7 +67,7 @@ export const labVmProvider: DynamicProvider = {
     return { id, props: { ...props, ...outputsOf(vm.info) } };
   },
   async update() {
-    throw new Error("LabVm has no in-place updates");
+    throw new Error("LabVm has no in-place updates"); // diff replaces on every change
   },
   async delete(_id, props) {
     const i = props as unknown as LabVmInputs;

@@ -7,19 +7,7 @@ import { Script, sectionsOf, showScript } from "../ssh/script";
 import type { CheckFailure } from "../validate/errors";
 import { ExistsError, type Look } from "../takeover";
 
-export interface NatRuleInputs extends WithConnection {
-  table: "nat";
-  chain: string;
-  source?: string;
-  destination?: string;
-  outInterface?: string;
-  notOutInterface?: string;
-  jump: "MASQUERADE" | "SNAT" | "RETURN";
-  toSource?: string;
-  namespace?: string;
-  /** Owner comment (`-m comment`): how read and delete find exactly this rule. */
-  comment: string;
-}
+export type NatRuleInputs = WithConnection & z.output<typeof natRuleSchema>;
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface NatRuleOutputs {}
@@ -31,20 +19,24 @@ const ipv4Net = z
   .pipe(cidr.refine((s) => parseCidr(s)?.family === 4, "must be an IPv4 network, e.g. 172.16.0.0/24 (NatRule drives iptables, not ip6tables)"))
   .transform((s) => cidrNetwork(s) as string);
 
+/** A rule's inputs after check: the one source of NatRuleInputs (and of what NatRuleArgs may hold). */
+export const natRuleSchema = z.object({
+  table: z.literal("nat", { error: "table must be \"nat\"" }).default("nat"),
+  chain: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,28}$/, "chain must be a chain name such as POSTROUTING (letters, digits, '_', '-', at most 29)").default("POSTROUTING"),
+  source: ipv4Net.optional(),
+  destination: ipv4Net.optional(),
+  outInterface: ifName.optional(),
+  notOutInterface: ifName.optional(),
+  jump: z.enum(["MASQUERADE", "SNAT", "RETURN"], { error: "jump must be one of MASQUERADE, SNAT (with toSource) or RETURN" }),
+  toSource: ipAddress.refine((s) => ipFamily(s) === 4, "toSource must be an IPv4 address").optional(),
+  namespace: netnsName.optional(),
+  /** Owner comment (`-m comment`): how read and delete find exactly this rule. */
+  comment: z.string().regex(/^[A-Za-z0-9_.:/@=+-]{1,200}$/, "comment may contain only letters, digits and _.:/@=+- (at most 200)"),
+});
+
 export const natRuleProvider = defineResource<NatRuleInputs, NatRuleOutputs>({
   kind: "NatRule",
-  fields: {
-    table: z.literal("nat", { error: "table must be \"nat\"" }).default("nat"),
-    chain: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,28}$/, "chain must be a chain name such as POSTROUTING (letters, digits, '_', '-', at most 29)").default("POSTROUTING"),
-    source: ipv4Net.optional(),
-    destination: ipv4Net.optional(),
-    outInterface: ifName.optional(),
-    notOutInterface: ifName.optional(),
-    jump: z.enum(["MASQUERADE", "SNAT", "RETURN"], { error: "jump must be one of MASQUERADE, SNAT (with toSource) or RETURN" }),
-    toSource: ipAddress.refine((s) => ipFamily(s) === 4, "toSource must be an IPv4 address").optional(),
-    namespace: netnsName.optional(),
-    comment: z.string().regex(/^[A-Za-z0-9_.:/@=+-]{1,200}$/, "comment may contain only letters, digits and _.:/@=+- (at most 200)"),
-  },
+  fields: natRuleSchema.shape,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.jump === "SNAT" && !i.toSource) f.push({ property: "toSource", reason: "NatRule.toSource: jump SNAT needs toSource (the address to rewrite the source to)" });

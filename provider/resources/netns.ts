@@ -1,16 +1,17 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkSetAlias, linkSetUp, linkShow } from "../ip/link";
+import { linkSetAlias, linkSetUp } from "../ip/link";
+import { addrShow } from "../ip/addr";
 import { netnsName } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
 
-export interface NetNamespaceInputs extends WithConnection {
-  name: string;
-  loopbackUp: boolean;
-}
+/** A namespace's inputs after check: the one source of NetNamespaceInputs (and of what NetNamespaceArgs may hold). */
+export const netNamespaceSchema = z.object({ name: netnsName, loopbackUp: z.boolean().default(true) });
+
+export type NetNamespaceInputs = WithConnection & z.output<typeof netNamespaceSchema>;
 
 export interface NetNamespaceOutputs {
   loopbackUp: boolean;
@@ -18,7 +19,7 @@ export interface NetNamespaceOutputs {
 
 export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamespaceOutputs>({
   kind: "NetNamespace",
-  fields: { name: netnsName, loopbackUp: z.boolean().default(true) },
+  fields: netNamespaceSchema.shape,
   replaceOn: ["name"],
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`],
@@ -35,7 +36,7 @@ export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamesp
 
   // The namespace's mark is the alias of its `lo` (a namespace has no field of its own).
   async look(c, i) {
-    const [lo] = sectionsOf(await run(c, showScript(linkShow(i.name, "lo")))).map(parseLink);
+    const [lo] = sectionsOf(await run(c, showScript(addrShow(i.name, "lo")))).map(parseLink);
     return {
       objects: [{ what: `namespace ${i.name}`, missing: !lo, mark: lo?.alias }],
       live: lo && { name: i.name, loopbackUp: lo.up },

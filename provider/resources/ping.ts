@@ -1,16 +1,19 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { inNetns } from "../ip/ns";
+import { inNetns } from "../ip/command";
 import { sectionsOf, statusLine } from "../ssh/script";
 import { ipAddress, netnsName } from "../validate/net";
 
-export interface PingInputs extends WithConnection {
-  target: string;
-  namespace?: string;
-  count: number;
+/** A probe's inputs after check: the one source of PingInputs (and of what PingArgs may hold). */
+export const pingSchema = z.object({
+  target: ipAddress,
+  namespace: netnsName.optional(),
+  count: z.number().int().min(1).max(20, "count must be 1-20").default(3),
   /** Any value: a change re-runs the probe (e.g. the addresses it depends on). */
-  triggers?: unknown;
-}
+  triggers: z.unknown().optional(),
+});
+
+export type PingInputs = WithConnection & z.output<typeof pingSchema>;
 
 export interface PingOutputs {
   reachable: boolean;
@@ -28,12 +31,7 @@ export interface PingOutputs {
  */
 export const pingProvider = defineResource<PingInputs, PingOutputs>({
   kind: "Ping",
-  fields: {
-    target: ipAddress,
-    namespace: netnsName.optional(),
-    count: z.number().int().min(1).max(20, "count must be 1-20").default(3),
-    triggers: z.unknown().optional(),
-  },
+  fields: pingSchema.shape,
   replaceOn: ["target", "namespace", "count", "triggers"],
   // A probe that last found the target unreachable (e.g. at a refresh during an outage) runs again at the next up.
   replacesOf: (o) => ((o as PingInputs & Partial<PingOutputs>).reachable === false ? ["reachable"] : []),

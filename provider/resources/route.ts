@@ -8,14 +8,7 @@ import { markOf, OWNER_MARK } from "../marker";
 import { parseRoutes, type RouteState } from "../state/route";
 import type { CheckFailure } from "../validate/errors";
 
-export interface RouteInputs extends WithConnection {
-  destination: string;
-  via?: string;
-  device?: string;
-  namespace?: string;
-  metric?: number;
-  table?: number;
-}
+export type RouteInputs = WithConnection & z.output<typeof routeSchema>;
 
 export interface RouteOutputs {
   /** The device the kernel chose (or the one declared). */
@@ -30,16 +23,19 @@ const destination = z
 
 const via = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
 
+/** A route's inputs after check: the one source of RouteInputs (and of what RouteArgs may hold). */
+export const routeSchema = z.object({
+  destination,
+  via: via.optional(),
+  device: ifName.optional(),
+  namespace: netnsName.optional(),
+  metric: z.number().int("metric must be a whole number").min(0).max(4294967295).optional(),
+  table: z.number().int("table must be a whole number").min(1, "table must be 1-4294967295 (254 is main)").max(4294967295).optional(),
+});
+
 export const routeProvider = defineResource<RouteInputs, RouteOutputs>({
   kind: "Route",
-  fields: {
-    destination,
-    via: via.optional(),
-    device: ifName.optional(),
-    namespace: netnsName.optional(),
-    metric: z.number().int("metric must be a whole number").min(0).max(4294967295).optional(),
-    table: z.number().int("table must be a whole number").min(1, "table must be 1-4294967295 (254 is main)").max(4294967295).optional(),
-  },
+  fields: routeSchema.shape,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (!i.via && !i.device) f.push({ property: "via", reason: "Route.via: set via (a gateway) or device (or both)" });

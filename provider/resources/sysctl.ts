@@ -6,13 +6,7 @@ import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, recordWrite } from "../state/record";
 import { markOf, OWNER_MARK } from "../marker";
 
-export interface SysctlInputs extends WithConnection {
-  key: string;
-  value: string;
-  namespace?: string;
-  /** The value to restore on delete instead of the one found at create (e.g. adopting a value set by hand). */
-  restoreTo?: string;
-}
+export type SysctlInputs = WithConnection & z.output<typeof sysctlSchema>;
 
 export interface SysctlOutputs {
   /** The value before this resource set it; restored on delete. */
@@ -22,19 +16,24 @@ export interface SysctlOutputs {
 /** sysctl prints multi-value keys with tabs; compare them with single spaces. */
 const norm = (s: string) => s.trim().replace(/\s+/g, " ");
 
-const sysctlValue = z
-  .union([z.string(), z.number().transform(String)], { error: "must be a string or a number, e.g. \"1\"" })
-  .pipe(z.string().regex(/^[A-Za-z0-9 \t_.:,/+-]{1,256}$/, "may contain only letters, digits, spaces and _.:,/+- (at most 256)"))
+/** A sysctl value as `sysctl -w` takes it; `what` names the property in its messages. */
+const sysctlValue = (what: string) => z
+  .union([z.string(), z.number().transform(String)], { error: `${what} must be a string or a number, e.g. "1"` })
+  .pipe(z.string().regex(/^[A-Za-z0-9 \t_.:,/+-]{1,256}$/, `${what} may contain only letters, digits, spaces and _.:,/+- (at most 256)`))
   .transform(norm);
+
+/** A sysctl's inputs after check: the one source of SysctlInputs (and of what SysctlArgs may hold). */
+export const sysctlSchema = z.object({
+  key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, "key must be a dotted sysctl name such as net.ipv4.ip_forward"),
+  value: sysctlValue("value"),
+  namespace: netnsName.optional(),
+  /** The value to restore on delete instead of the one found at create (e.g. adopting a value set by hand). */
+  restoreTo: sysctlValue("restoreTo").optional(),
+});
 
 export const sysctlProvider = defineResource<SysctlInputs, SysctlOutputs>({
   kind: "Sysctl",
-  fields: {
-    key: z.string().regex(/^[a-z0-9_]+(\.[A-Za-z0-9_-]+)+$/, "key must be a dotted sysctl name such as net.ipv4.ip_forward"),
-    value: sysctlValue,
-    namespace: netnsName.optional(),
-    restoreTo: sysctlValue.optional(),
-  },
+  fields: sysctlSchema.shape,
   replaceOn: ["key", "namespace"],
   idOf: (i) => `sysctl/${i.namespace ?? ""}/${i.key}`,
   namesOf: (i) => [`sysctl/${i.namespace ?? ""}/${i.key}`],

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import {
-  linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp, linkShow,
+  linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp,
 } from "../ip/link";
-import { addrAdd, addrChange } from "../ip/addr";
+import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
 import { netnsExists } from "../ip/netns";
 import { cidrList, ifName, mtu, netnsName } from "../validate/net";
@@ -13,18 +13,9 @@ import { markOf, ownedLinkProbe } from "../marker";
 import type { CheckFailure } from "../validate/errors";
 
 /** One end of the pair: where it lives and what it is plugged into. */
-export interface VethEnd {
-  name: string;
-  namespace?: string;
-  addresses: string[];
-  bridge?: string;
-}
+export type VethEnd = z.output<typeof vethEndSchema>;
 
-export interface VethPairInputs extends WithConnection, VethEnd {
-  mtu?: number;
-  up: boolean;
-  peer: VethEnd;
-}
+export type VethPairInputs = WithConnection & z.output<typeof vethPairSchema>;
 
 export interface VethPairOutputs {
   mac: string;
@@ -37,12 +28,16 @@ const end = {
   addresses: cidrList,
   bridge: ifName.optional(),
 };
+const vethEndSchema = z.strictObject(end);
+
+/** A pair's inputs after check: the one source of VethPairInputs (and of what VethPairArgs may hold). */
+export const vethPairSchema = z.object({ ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: vethEndSchema });
 
 const where = (ns?: string) => (ns ? `namespace ${ns}` : "the host namespace");
 
 export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>({
   kind: "VethPair",
-  fields: { ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: z.strictObject(end) },
+  fields: vethPairSchema.shape,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.name === i.peer.name && i.namespace === i.peer.namespace) {
@@ -121,7 +116,7 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
 
 /** Run `s` with both ends read back at its end: [this end, the peer] (undefined where missing). */
 async function showBoth(s: Script, i: VethEnd & { peer: VethEnd }, c: WithConnection["connection"]): Promise<[LinkState | undefined, LinkState | undefined]> {
-  for (const e of [i, i.peer]) s.show(linkShow(e.namespace, e.name));
+  for (const e of [i, i.peer]) s.show(addrShow(e.namespace, e.name));
   const [a, b] = sectionsOf(await run(c, s.toString())).map(parseLink);
   return [a, b];
 }

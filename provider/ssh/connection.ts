@@ -2,33 +2,37 @@ import { z } from "zod";
 import { isIP } from "node:net";
 
 /**
- * How to reach a host. Mirrors @pulumi/command's `remote.ConnectionArgs`
- * (same names and defaults) plus `hostKey` pinning and `sudo`.
+ * How to reach a host over SSH. Mirrors `@pulumi/command`'s `remote.ConnectionArgs`
+ * (same names and defaults), plus `hostKey` pinning and `sudo`. The one source of the
+ * connection's shape: the SDK's ConnectionArgs is this with every property a pulumi.Input.
  */
 export interface Connection {
-  /** Address of the host: IP or DNS name. */
+  /** The address of the host: an IP or a DNS name. */
   host: string;
-  /** SSH port. Default 22. */
+  /** The SSH port. Default 22. */
   port?: number;
-  /** Login user. Default "root". */
+  /** The user to log in as. Default "root". */
   user?: string;
-  /** Password for password / keyboard-interactive auth. Secret. */
+  /** The password, for password or keyboard-interactive authentication. Secret. */
   password?: string;
-  /** Private key text (OpenSSH or PEM). Secret. */
+  /** The private key's text (OpenSSH or PEM), not a path. Secret. */
   privateKey?: string;
-  /** Passphrase of an encrypted private key. Secret. */
+  /** The passphrase of an encrypted private key. Secret. */
   privateKeyPassword?: string;
-  /** Path of an ssh-agent socket to authenticate with. */
+  /** The path of an ssh-agent socket to authenticate with. */
   agentSocketPath?: string;
-  /** Dial attempts before giving up. Default 10 (as @pulumi/command). */
+  /** How many times to try to connect before giving up. Default 10 (as @pulumi/command). */
   dialErrorLimit?: number;
-  /** Seconds to wait for each dial. Default 15. */
+  /** Seconds to wait for each connection attempt. Default 15. */
   perDialTimeout?: number;
-  /** Jump host to tunnel through. */
+  /** A jump host to tunnel through (like `ssh -J`). */
   proxy?: Connection;
-  /** Pinned host key: an OpenSSH public key line or a "SHA256:..." fingerprint. No pin: any key is accepted. */
+  /**
+   * The host's public key ("ssh-ed25519 AAAA...") or its fingerprint ("SHA256:..." as
+   * `ssh-keygen -lf` prints it). When set, any other key is refused. When unset, any host key is accepted.
+   */
   hostKey?: string;
-  /** Run every command through `sudo -n` (for a non-root user with passwordless sudo). Default false. */
+  /** Run every command through `sudo -n` (a non-root user with passwordless sudo). Default false. */
   sudo?: boolean;
 }
 

@@ -1,4 +1,5 @@
 /** Errors of the SSH transport. Messages name the host and never carry secrets. */
+import { isScriptMachinery } from "./script";
 
 export class SshDialError extends Error {
   constructor(readonly target: string, readonly attempts: number, cause: string) {
@@ -51,7 +52,7 @@ function summary(script: string): string {
   const steps = script
     .split("\n")
     .map((l) => l.trim())
-    .filter((l) => l && !/^(set -e|undo=|trap |printf '%s\\n' done)/.test(l));
+    .filter((l) => l && !isScriptMachinery(l));
   return truncate(steps.join("; "), 400);
 }
 

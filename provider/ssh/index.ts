@@ -3,4 +3,3 @@ export * from "./errors";
 export * from "./connection";
 export * from "./hostkey";
 export * from "./pool";
-export * from "./batch";

@@ -1,16 +1,13 @@
 import { createHash } from "node:crypto";
+import { connect as tcpConnect, type Socket } from "node:net";
 import { Client, type ConnectConfig, type ClientChannel } from "ssh2";
 import { type ResolvedConnection, targetOf } from "./connection";
 import { SshAuthError, SshDialError, SshExecError, SshHostKeyError } from "./errors";
 import { fingerprintOf, pinFingerprint } from "./hostkey";
 import { shellQuote } from "./quote";
+import { type ExecResult, Session, SocketHold } from "./session";
 
-export interface ExecResult {
-  stdout: string;
-  stderr: string;
-  /** Exit status; null when the command died by a signal or the connection dropped. */
-  code: number | null;
-}
+export type { ExecResult };
 
 /** Per-target counters, so tests and the benchmark can count handshakes and round trips. */
 export interface TargetStats {
@@ -18,61 +15,13 @@ export interface TargetStats {
   execs: number;
 }
 
-/**
- * OpenSSH allows 10 sessions per connection (MaxSessions); stay below it and queue the rest,
- * so Pulumi's parallel resources share one connection without "open failed" errors.
- */
-const MAX_CHANNELS = 8;
-
 /** Commands run under a known PATH (sbin for non-root users) and the C locale (stable output). */
 const PRELUDE = "export PATH=\"$PATH:/usr/local/sbin:/usr/sbin:/sbin\" LC_ALL=C; ";
 
-class Session {
-  private active = 0;
-  private readonly queue: Array<() => void> = [];
-  constructor(readonly client: Client, readonly target: string) {
-    this.setRef(false);
-  }
-
-  /** Keep the process alive only while a command runs: idle pooled sockets must not hold it open. */
-  private setRef(on: boolean): void {
-    const sock = (this.client as unknown as { _sock?: { ref?: () => void; unref?: () => void } })._sock;
-    if (on) sock?.ref?.();
-    else sock?.unref?.();
-  }
-
-  async exec(command: string, stdin?: string): Promise<ExecResult> {
-    if (this.active >= MAX_CHANNELS) await new Promise<void>((r) => this.queue.push(r));
-    this.active++;
-    this.setRef(true);
-    try {
-      return await this.execNow(command, stdin);
-    } finally {
-      this.active--;
-      this.queue.shift()?.();
-      if (this.active === 0 && this.queue.length === 0) this.setRef(false);
-    }
-  }
-
-  private execNow(command: string, stdin?: string): Promise<ExecResult> {
-    return new Promise((resolve, reject) => {
-      this.client.exec(command, (err: Error | undefined, stream: ClientChannel) => {
-        if (err) return reject(new Error(`ssh ${this.target}: could not open a session channel: ${err.message}`));
-        const out: Buffer[] = [];
-        const errs: Buffer[] = [];
-        stream.on("data", (d: Buffer) => out.push(d));
-        stream.stderr.on("data", (d: Buffer) => errs.push(d));
-        stream.on("close", (code: number | null) =>
-          resolve({ stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8"), code: code ?? null }),
-        );
-        stream.end(stdin ?? undefined);
-      });
-    });
-  }
-}
-
 /**
- * One SSH connection per (host, port, user) per process, reused by every operation.
+ * One SSH connection per target per process, reused by every operation. A target is the
+ * whole way in: host, port and user, plus the credentials and host-key pin (hashed) and the
+ * jump-host chain, so a connection made one way is never reused for another.
  * Dial errors retry with backoff up to `dialErrorLimit`; authentication and host-key
  * failures do not retry.
  */
@@ -129,9 +78,9 @@ export class SshPool {
     let last: Error = new Error("no attempt made");
     for (let attempt = 1; attempt <= conn.dialErrorLimit; attempt++) {
       try {
-        const client = await this.dialOnce(conn);
+        const { client, tcp } = await this.dialOnce(conn);
         this.stats(conn).handshakes++;
-        return new Session(client, target);
+        return new Session(client, target, tcp);
       } catch (e) {
         if (e instanceof SshAuthError || e instanceof SshHostKeyError) throw e;
         last = e as Error;
@@ -141,9 +90,35 @@ export class SshPool {
     throw new SshDialError(target, conn.dialErrorLimit, last.message);
   }
 
-  private async dialOnce(conn: ResolvedConnection): Promise<Client> {
+  /**
+   * One handshake over a socket we open ourselves (public API, not ssh2's private `_sock`):
+   * a TCP socket with TCP_NODELAY, or a channel tunnelled through the jump host.
+   */
+  private async dialOnce(conn: ResolvedConnection): Promise<{ client: Client; tcp: SocketHold }> {
+    const jump = conn.proxy ? await this.session(conn.proxy) : undefined;
+    let tcp: SocketHold;
+    if (jump) tcp = jump.tcp;
+    else {
+      const s = tcpConnect({ host: conn.host, port: conn.port });
+      // Many small request/reply exchanges: without TCP_NODELAY, Nagle and delayed ACKs
+      // add ~40 ms to each of a command's round trips.
+      s.setNoDelay(true);
+      // Dead peers are found by the kernel's TCP keepalive rather than ssh2's keepalive, whose
+      // interval timer would keep an idle process alive (a tunnelled connection rides on this socket).
+      s.setKeepAlive(true, 15_000);
+      tcp = new SocketHold(s);
+    }
+    tcp.hold(); // the process waits for the handshake; released (unref'd) once it is over
+    try {
+      const sock = jump ? await forward(jump, conn.host, conn.port) : tcp.socket;
+      return { client: await this.handshake(conn, sock), tcp };
+    } finally {
+      tcp.release();
+    }
+  }
+
+  private handshake(conn: ResolvedConnection, sock: Socket | ClientChannel): Promise<Client> {
     const target = targetOf(conn);
-    const sock = conn.proxy ? await this.forward(conn.proxy, conn.host, conn.port) : undefined;
     const pin = conn.hostKey ? pinFingerprint(conn.hostKey) : undefined;
     let mismatch: SshHostKeyError | undefined;
     const config: ConnectConfig = {
@@ -156,7 +131,7 @@ export class SshPool {
       agent: conn.agentSocketPath,
       tryKeyboard: conn.password !== undefined,
       readyTimeout: conn.perDialTimeout * 1000,
-      keepaliveInterval: 15000,
+      keepaliveInterval: 0,
       sock,
       hostVerifier: (key: Buffer) => {
         if (!pin) return true;
@@ -169,9 +144,6 @@ export class SshPool {
     return new Promise((resolve, reject) => {
       const client = new Client();
       client.once("ready", () => {
-        // Many small request/reply exchanges: without TCP_NODELAY, Nagle and delayed ACKs
-        // add ~40 ms to each of a command's round trips.
-        client.setNoDelay(true);
         client.removeAllListeners("error");
         client.on("error", () => undefined); // later errors surface as a closed channel
         resolve(client);
@@ -185,16 +157,15 @@ export class SshPool {
       client.connect(config);
     });
   }
+}
 
-  /** A TCP stream to host:port opened through a jump host (ProxyJump). */
-  private async forward(jump: ResolvedConnection, host: string, port: number): Promise<ClientChannel> {
-    const s = await this.session(jump);
-    return new Promise((resolve, reject) =>
-      s.client.forwardOut("127.0.0.1", 0, host, port, (err, stream) =>
-        err ? reject(new Error(`ssh ${targetOf(jump)}: jump to ${host}:${port} failed: ${err.message}`)) : resolve(stream),
-      ),
-    );
-  }
+/** A TCP stream to host:port opened through a jump host's session (ProxyJump). */
+function forward(jump: Session, host: string, port: number): Promise<ClientChannel> {
+  return new Promise((resolve, reject) =>
+    jump.client.forwardOut("127.0.0.1", 0, host, port, (err, stream) =>
+      err ? reject(new Error(`ssh ${jump.target}: jump to ${host}:${port} failed: ${err.message}`)) : resolve(stream),
+    ),
+  );
 }
 
 /**

@@ -132,3 +132,12 @@ export function refusalOf(stderr: string): string | undefined {
   const line = stderr.split("\n").find((l) => l.startsWith(PREFIX));
   return line?.slice(PREFIX.length);
 }
+
+/**
+ * Is this line of a script its machinery (preamble, undo bookkeeping, final write) rather than
+ * one of its steps? Error messages show only the steps; derived from the Script itself, so
+ * they stay right when the preamble changes.
+ */
+export function isScriptMachinery(line: string): boolean {
+  return line.startsWith("undo=") || new Script().toString().split("\n").includes(line);
+}

@@ -1,5 +1,5 @@
 import { shellJoin, shellQuote, type Argv } from "../ssh/quote";
-import { inNetns } from "../ip/ns";
+import { inNetns } from "../ip/command";
 
 /** `[ip netns exec NS] sysctl -n KEY` */
 export const sysctlGet = (ns: string | undefined, key: string): Argv => inNetns(ns, ["sysctl", "-n", key]);
@@ -11,3 +11,11 @@ export const sysctlSet = (ns: string | undefined, key: string, value: string): A
 export function sysctlIs(ns: string | undefined, key: string, value: string): string {
   return `[ "$(${shellJoin(sysctlGet(ns, key))} 2>/dev/null | tr -s ' \\t' '  ')" = ${shellQuote(value)} ]`;
 }
+
+/**
+ * `[ip netns exec NS] sysctl -q -w net/ipv4/conf/NAME/promote_secondaries=1`: when the primary
+ * IPv4 address goes, promote a secondary instead of flushing all (and the routes through them).
+ * The slash form of the key keeps a '.' in NAME from being read as a separator.
+ */
+export const sysctlPromoteSecondaries = (ns: string | undefined, name: string): Argv =>
+  inNetns(ns, ["sysctl", "-q", "-w", `net/ipv4/conf/${name}/promote_secondaries=1`]);

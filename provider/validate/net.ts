@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 /**
@@ -6,24 +7,25 @@ import { z } from "zod";
  * what would be accepted, since it is shown at `pulumi preview`.
  */
 
-/** Interface names: the kernel's IFNAMSIZ (16 incl. NUL) and dev_valid_name(). */
-export const ifName = z
-  .string()
-  .min(1, "interface name must not be empty")
-  .max(15, "interface name must be at most 15 characters (kernel IFNAMSIZ)")
-  .regex(/^[A-Za-z0-9_.-]+$/, "interface name may contain only letters, digits, '_', '.' and '-'")
-  .refine((s) => s !== "." && s !== "..", "interface name must not be '.' or '..'")
-  .refine((s) => !s.startsWith("-"), "interface name must not start with '-' (it would read as an option)")
-  .refine((s) => s !== "all" && s !== "default", "interface name must not be 'all' or 'default' (the kernel reserves them for /proc/sys/net/*/conf)");
+/** A name the kernel keeps as a word: the safe alphabet, no '.'/'..' (path look-alikes), no leading '-' (option look-alikes). */
+function kernelName(what: string, max: number, why = "") {
+  return z
+    .string()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters${why}`)
+    .regex(/^[A-Za-z0-9_.-]+$/, `${what} may contain only letters, digits, '_', '.' and '-'`)
+    .refine((s) => s !== "." && s !== "..", `${what} must not be '.' or '..'`)
+    .refine((s) => !s.startsWith("-"), `${what} must not start with '-' (it would read as an option)`);
+}
 
-/** Namespace names become files in /run/netns: same safe alphabet, no option look-alikes. */
-export const netnsName = z
-  .string()
-  .min(1, "namespace name must not be empty")
-  .max(64, "namespace name must be at most 64 characters")
-  .regex(/^[A-Za-z0-9_.-]+$/, "namespace name may contain only letters, digits, '_', '.' and '-'")
-  .refine((s) => s !== "." && s !== "..", "namespace name must not be '.' or '..'")
-  .refine((s) => !s.startsWith("-"), "namespace name must not start with '-' (it would read as an option)");
+/** Interface names: the kernel's IFNAMSIZ (16 incl. NUL) and dev_valid_name(). */
+export const ifName = kernelName("interface name", 15, " (kernel IFNAMSIZ)").refine(
+  (s) => s !== "all" && s !== "default",
+  "interface name must not be 'all' or 'default' (the kernel reserves them for /proc/sys/net/*/conf)",
+);
+
+/** Namespace names become files in /run/netns. */
+export const netnsName = kernelName("namespace name", 64);
 
 export type Family = 4 | 6;
 
@@ -57,64 +59,41 @@ export const mtu = z
   .min(68, "mtu must be at least 68 (the IPv4 minimum)")
   .max(65535, "mtu must be at most 65535");
 
-/** IPv4 or IPv6 address as a bigint, for subnet arithmetic. */
-export function ipToBigInt(ip: string): bigint {
-  if (ipFamily(ip) === 4) {
-    return ip.split(".").reduce((acc, o) => (acc << 8n) | BigInt(Number(o)), 0n);
-  }
-  const [head, tail] = ip.includes("::") ? ip.split("::") : [ip, undefined];
-  const h = head ? head.split(":") : [];
-  const t = tail !== undefined && tail !== "" ? tail.split(":") : [];
-  const expand = (parts: string[]): string[] =>
-    parts.flatMap((p) => (p.includes(".") ? v4ToHextets(p) : [p]));
-  const hs = expand(h);
-  const ts = expand(t);
-  const fill = tail !== undefined ? Array(8 - hs.length - ts.length).fill("0") : [];
-  return [...hs, ...fill, ...ts].reduce((acc, x) => (acc << 16n) | BigInt(parseInt(x || "0", 16)), 0n);
+/**
+ * Address arithmetic is ipaddr.js's; syntax is checked first with Node's strict `isIP`
+ * (ipaddr.js also takes shorthand such as "10.1" or "0x0a.0.0.1", which `ip` must never see).
+ */
+function parsed(ip: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  if (ipFamily(ip) === 0) throw new Error(`not an IP address: ${JSON.stringify(ip)}`);
+  return ipaddr.parse(ip);
 }
 
-function v4ToHextets(v4: string): string[] {
-  const n = ipToBigInt(v4);
-  return [((n >> 16n) & 0xffffn).toString(16), (n & 0xffffn).toString(16)];
+/** IPv4 or IPv6 address as a bigint, for subnet arithmetic. */
+export function ipToBigInt(ip: string): bigint {
+  return parsed(ip).toByteArray().reduce((acc, b) => (acc << 8n) | BigInt(b), 0n);
+}
+
+/** The address of a bigint, written as `ip` prints it (IPv6 compressed per RFC 5952, lower case). */
+export function bigIntToIp(n: bigint, family: Family): string {
+  const len = family === 4 ? 4 : 16;
+  const bytes = Array.from({ length: len }, (_, i) => Number((n >> BigInt(8 * (len - 1 - i))) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
 }
 
 /** Does `ip` fall inside `net` (a CIDR)? Families must match. */
 export function cidrContains(net: string, ip: string): boolean {
   const c = parseCidr(net);
-  const fam = ipFamily(ip);
-  if (!c || fam !== c.family) return false;
-  const bits = BigInt(fam === 4 ? 32 : 128);
-  const shift = bits - BigInt(c.prefix);
-  return ipToBigInt(c.ip) >> shift === ipToBigInt(ip) >> shift;
+  if (!c || ipFamily(ip) !== c.family) return false;
+  const [addr, range] = [parsed(ip), parsed(c.ip)];
+  return addr.kind() === range.kind() && (addr as ipaddr.IPv4).match(range as ipaddr.IPv4, c.prefix);
 }
 
 /** The network form of a CIDR: host bits cleared (172.16.0.7/24 → 172.16.0.0/24). */
 export function cidrNetwork(s: string): string | undefined {
   const c = parseCidr(s);
   if (!c) return undefined;
-  const bits = c.family === 4 ? 32n : 128n;
-  const shift = bits - BigInt(c.prefix);
-  const n = (ipToBigInt(c.ip) >> shift) << shift;
-  return `${bigIntToIp(n, c.family)}/${c.prefix}`;
-}
-
-export function bigIntToIp(n: bigint, family: Family): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => ((n >> s) & 0xffn).toString()).join(".");
-  }
-  const parts: string[] = [];
-  for (let s = 112n; s >= 0n; s -= 16n) parts.push(((n >> s) & 0xffffn).toString(16));
-  // Canonical compression of the longest zero run (RFC 5952), as `ip` prints it.
-  let best = -1, bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (parts[i] !== "0") { i++; continue; }
-    let j = i;
-    while (j < 8 && parts[j] === "0") j++;
-    if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
-    i = j;
-  }
-  if (best < 0) return parts.join(":");
-  return parts.slice(0, best).join(":") + "::" + parts.slice(best + bestLen).join(":");
+  const net = (c.family === 4 ? ipaddr.IPv4 : ipaddr.IPv6).networkAddressFromCIDR(`${c.ip}/${c.prefix}`);
+  return `${net.toString()}/${c.prefix}`;
 }
 
 /** A CIDR in the form `ip` prints it back (IPv6 compressed, lower case), so state compares equal. */

@@ -1,5 +1,3 @@
-import { z } from "zod";
-
 /**
  * The value the dynamic provider host passes for inputs not yet known at preview
  * (`pulumi.runtime.unknownValue` in @pulumi/pulumi's dynamic provider).
@@ -8,11 +6,6 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function isUnknown(v: unknown): boolean {
   return v === UNKNOWN;
-}
-
-/** Accept the preview-time unknown in place of `schema`: checked again when known. */
-export function maybeUnknown<T extends z.ZodType>(schema: T) {
-  return z.union([z.literal(UNKNOWN), schema]);
 }
 
 /** True if `v` or anything inside it is still unknown. */

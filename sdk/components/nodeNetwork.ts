@@ -7,6 +7,9 @@ import { Route } from "../route";
 import { NatRule } from "../nat";
 import { Sysctl } from "../sysctl";
 import { BridgedNamespace } from "../bridged";
+import { IptablesRule } from "../iptablesRule";
+import { checkHostIn, firstHost } from "./subnets";
+import { cidrNetwork, parseCidr } from "../../provider/validate/net";
 
 /** A namespace ("container") on the node's bridge. */
 export interface NamespaceSpec {
@@ -26,6 +29,11 @@ export interface PeerRouteSpec {
   subnet: pulumi.Input<string>;
   /** The other node's LAN IP. */
   via: pulumi.Input<string>;
+  /**
+   * A stable name for the peer (e.g. its node name): the route is then named `<node>-peer-<name>`,
+   * so adding or removing another peer never renames (replaces) this one. Default: its 1-based position.
+   */
+  name?: string;
 }
 
 export interface NodeNetworkArgs {
@@ -33,8 +41,12 @@ export interface NodeNetworkArgs {
   connection: pulumi.Input<ConnectionArgs>;
   /** The bridge's name. Default "br0". */
   bridgeName?: string;
-  /** The bridge subnet, e.g. "172.16.0.0/24"; the bridge takes its first address (.1). */
+  /** The bridge subnet, e.g. "172.16.0.0/24"; the bridge takes its first address (.1) unless bridgeAddress is set. */
   subnet: string;
+  /** The bridge's address in the subnet, the namespaces' gateway. Default: the subnet's first host (.1). */
+  bridgeAddress?: string;
+  /** MTU of the bridge and the veth pairs (e.g. 1450 on a VXLAN overlay). Default: the kernel's (1500). */
+  mtu?: number;
   /** The namespaces to attach, each with a veth pair, its address and a default route via the bridge. */
   namespaces: NamespaceSpec[];
   /** Routes to other nodes' subnets through the LAN. Default none. */
@@ -45,6 +57,13 @@ export interface NodeNetworkArgs {
   masquerade?: boolean;
   /** Turn on net.ipv4.ip_forward (restored on destroy). Default true. */
   ipForward?: boolean;
+  /**
+   * Accept forwarded traffic from and to the subnet, as CNI's firewall plugin does: two
+   * filter rules at the top of FORWARD, `-s SUBNET -j ACCEPT` and `-d SUBNET -j ACCEPT`
+   * (with owner comments). Needed on hosts whose FORWARD policy is DROP (Docker, ufw,
+   * hardened images) and with bridge netfilter on. Default true; false adds none.
+   */
+  allowForwarding?: boolean;
   /**
    * One BridgedNamespace per namespace instead of NetNamespace + VethPair + Route: the same
    * kernel objects with a third of the resources, for nodes with many namespaces. Default false.
@@ -66,14 +85,14 @@ export class NodeNetwork extends pulumi.ComponentResource {
   public readonly subnet: pulumi.Output<string>;
 
   constructor(name: string, args: NodeNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    const { gateway, prefix } = checkNodeArgs(name, args); // throws before anything is registered
     super("pulumi-netns:index:NodeNetwork", name, {}, opts);
     const parent = { parent: this };
     const lan = args.lanInterface ?? "eth0";
-    const [net, prefix] = args.subnet.split("/");
-    const gateway = net.replace(/\d+$/, (d) => String(Number(d) + 1));
+    const mtu = args.mtu;
     const connection = args.connection;
 
-    this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`] }, parent);
+    this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`], mtu }, parent);
     const addresses: Record<string, pulumi.Output<string>> = {};
     args.namespaces.forEach((spec, k) => {
       const i = k + 1;
@@ -81,7 +100,7 @@ export class NodeNetwork extends pulumi.ComponentResource {
       if (args.compact) {
         new BridgedNamespace(`${name}-${spec.name}`, {
           connection, name: spec.name, bridge: this.bridge.name, address: pulumi.interpolate`${spec.address}/${prefix}`,
-          gateway, hostVeth: spec.hostVeth ?? `veth${i}0`, nsVeth: spec.nsVeth ?? `veth${i}1`,
+          gateway, hostVeth: spec.hostVeth ?? `veth${i}0`, nsVeth: spec.nsVeth ?? `veth${i}1`, mtu,
         }, parent);
         return;
       }
@@ -90,6 +109,7 @@ export class NodeNetwork extends pulumi.ComponentResource {
         connection,
         name: spec.hostVeth ?? `veth${i}0`,
         bridge: this.bridge.name,
+        mtu,
         peer: { name: spec.nsVeth ?? `veth${i}1`, namespace: ns.name, addresses: [pulumi.interpolate`${spec.address}/${prefix}`] },
       }, parent);
       new Route(`${name}-${spec.name}-default`, {
@@ -97,11 +117,12 @@ export class NodeNetwork extends pulumi.ComponentResource {
       }, parent);
     });
     (args.peers ?? []).forEach((peer, k) => {
-      new Route(`${name}-peer-${k + 1}`, { connection, destination: peer.subnet, via: peer.via, device: lan }, parent);
+      new Route(`${name}-peer-${peer.name ?? k + 1}`, { connection, destination: peer.subnet, via: peer.via, device: lan }, parent);
     });
     if (args.masquerade ?? true) {
       new NatRule(`${name}-masquerade`, { connection, source: args.subnet, outInterface: lan, jump: "MASQUERADE" }, parent);
     }
+    if (args.allowForwarding ?? true) forwardRules(name, connection, args.subnet, parent);
     if (args.ipForward ?? true) {
       new Sysctl(`${name}-ip-forward`, { connection, key: "net.ipv4.ip_forward", value: "1" }, parent);
     }
@@ -110,4 +131,34 @@ export class NodeNetwork extends pulumi.ComponentResource {
     this.subnet = pulumi.output(args.subnet);
     this.registerOutputs({ bridge: this.bridge, namespaceAddresses: this.namespaceAddresses, bridgeAddress: this.bridgeAddress, subnet: this.subnet });
   }
+}
+
+/** Validate what can be known in the program (plain values); returns the bridge's address and the prefix. */
+function checkNodeArgs(name: string, args: NodeNetworkArgs): { gateway: string; prefix: number } {
+  const where = `NodeNetwork ${name}`;
+  const { gateway: first, prefix } = firstHost(args.subnet, `${where}: subnet`);
+  if (args.bridgeAddress !== undefined) checkHostIn(args.bridgeAddress, args.subnet, `${where}: bridgeAddress`);
+  const gateway = args.bridgeAddress ?? first;
+  if (parseCidr(args.subnet)?.family === 6 && ((args.masquerade ?? true) || (args.allowForwarding ?? true))) {
+    throw new Error(`${where}: subnet ${args.subnet} is IPv6; its NAT and FORWARD rules are iptables (IPv4) only: set masquerade: false and allowForwarding: false`);
+  }
+  args.namespaces.forEach((spec, k) => {
+    if (typeof spec.address !== "string") return;
+    checkHostIn(spec.address, args.subnet, `${where}: namespaces[${k}].address`);
+    if (spec.address === gateway) throw new Error(`${where}: namespaces[${k}].address ${spec.address} is the bridge's address; pick another`);
+  });
+  (args.peers ?? []).forEach((p, k) => {
+    if (typeof p.subnet === "string" && cidrNetwork(p.subnet) === cidrNetwork(args.subnet)) {
+      throw new Error(`${where}: peers[${k}].subnet ${p.subnet} is this node's own subnet: a node cannot be its own peer; remove it`);
+    }
+  });
+  return { gateway, prefix };
+}
+
+/** FORWARD ACCEPT for traffic leaving and entering a subnet, inserted at the top (before a host's own DROP/REJECT rules). */
+export function forwardRules(name: string, connection: pulumi.Input<ConnectionArgs>, subnet: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): IptablesRule[] {
+  return [
+    new IptablesRule(`${name}-forward-out`, { connection, chain: "FORWARD", source: subnet, jump: "ACCEPT", position: "insert" }, parent),
+    new IptablesRule(`${name}-forward-in`, { connection, chain: "FORWARD", destination: subnet, jump: "ACCEPT", position: "insert" }, parent),
+  ];
 }

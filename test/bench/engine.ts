@@ -11,20 +11,30 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { SshCount, SshdCounter } from "./lab";
+import { wireUpstream, type Upstream } from "./upstream";
 
 /** dist/test/bench → repo root. */
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
-export const STACK_DIR = path.join(REPO_ROOT, "test", "bench", "stack");
 const HOOK = path.join(__dirname, "hook.js");
-const PROJECT = "pulumi-netns-bench";
+
+/** The two programs: our NodeNetwork stack and the same network with remote.Command. */
+export const PROGRAMS = {
+  netns: { dir: path.join(REPO_ROOT, "test", "bench", "stack"), project: "pulumi-netns-bench" },
+  command: { dir: path.join(REPO_ROOT, "test", "bench", "cmdstack"), project: "pulumi-netns-bench-command" },
+} as const;
+export type Program = keyof typeof PROGRAMS;
 
 export interface MemPeak {
   /** Peak resident set (VmHWM, kB) of the dynamic-provider process(es) and the program's node process. */
   providerHwmKb: number;
   programHwmKb: number;
   providerPids: number[];
-  /** CPU seconds (user + system, sampled every 100 ms) by process role. */
+  /** CPU seconds (user + system, sampled every 100 ms) by process role (provider: ours or the command plugin). */
   cpuS: { cli: number; langhost: number; program: number; provider: number };
+  /** The language host binaries the CLI ran (from /proc/<pid>/exe). */
+  langhosts?: string[];
+  /** ms from the CLI's spawn to the first sample that saw a process of each role (100 ms resolution). */
+  firstSeenMs?: Partial<Record<"langhost" | "program" | "provider", number>>;
 }
 
 export interface ProfileSummary {
@@ -75,16 +85,24 @@ export class BenchStack {
     readonly configFile: string,
     private readonly binDir: string,
     private readonly passphrase: string,
+    readonly program: Program,
+    /** A folder put first on PATH: our dynamic-provider launcher and the language host both programs run with (upstream.ts). */
+    private readonly langBin: string,
   ) {}
 
-  static async create(binDir: string, name = "bench"): Promise<BenchStack> {
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-netns-bench-"));
+  /**
+   * A stack of `program` with its own file backend, PULUMI_HOME and config. With `upstream`,
+   * the command plugin is made visible in that PULUMI_HOME and its language host is used.
+   */
+  static async create(binDir: string, name = "bench", program: Program = "netns", upstream?: Upstream): Promise<BenchStack> {
+    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `pulumi-netns-bench-${program}-`));
     const scratch = path.join(workDir, "project");
     for (const d of [scratch, path.join(workDir, "state"), path.join(workDir, "home"), path.join(workDir, "profile")]) fs.mkdirSync(d);
+    const langBin = wireUpstream(upstream, path.join(workDir, "home"), workDir, REPO_ROOT);
     // `stack init` writes the stack's encryption salt into Pulumi.<stack>.yaml next to
     // Pulumi.yaml: do it in a scratch copy of the project, keep using that file via --config-file.
-    fs.copyFileSync(path.join(STACK_DIR, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
-    const s = new BenchStack(name, workDir, path.join(scratch, `Pulumi.${name}.yaml`), binDir, `bench-${process.pid}`);
+    fs.copyFileSync(path.join(PROGRAMS[program].dir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
+    const s = new BenchStack(name, workDir, path.join(scratch, `Pulumi.${name}.yaml`), binDir, `bench-${process.pid}`, program, langBin);
     const init = await s.cli(["stack", "init", name, "--non-interactive"], scratch);
     if (init.code !== 0) {
       fs.rmSync(workDir, { recursive: true, force: true });
@@ -98,7 +116,7 @@ export class BenchStack {
     const keep = fs.existsSync(this.configFile)
       ? fs.readFileSync(this.configFile, "utf8").split("\n").filter((l) => /^(encryptionsalt|secretsprovider|encryptedkey):/.test(l))
       : [];
-    const cfg = Object.entries(values).map(([k, v]) => `  ${PROJECT}:${k}: ${JSON.stringify(String(v))}`);
+    const cfg = Object.entries(values).map(([k, v]) => `  ${PROGRAMS[this.program].project}:${k}: ${JSON.stringify(String(v))}`);
     fs.writeFileSync(this.configFile, [...keep, "config:", ...cfg, ""].join("\n"));
   }
 
@@ -108,11 +126,25 @@ export class BenchStack {
     const mark = counter?.mark();
     const profDir = path.join(this.workDir, "profile", String(++this.seq));
     fs.mkdirSync(profDir);
-    const r = await this.cli(full, STACK_DIR, timeoutMs, profDir, extraEnv);
+    const r = await this.cli(full, PROGRAMS[this.program].dir, timeoutMs, profDir, extraEnv);
     r.profileDir = profDir;
     if (counter && mark) r.ssh = counter.since(mark);
     r.profile = summarizeProfile(profDir, r.startEpoch, r.ms);
     return r;
+  }
+
+  /**
+   * The stack's checkpoint as the engine last wrote it (file backend): its size, and the
+   * mean JSON size of the network's resources (custom resources, not providers or the stack).
+   */
+  stateBytes(): { fileBytes: number; resources: number; perResource: number } {
+    const dir = path.join(this.workDir, "state", ".pulumi", "stacks", PROGRAMS[this.program].project);
+    const file = path.join(dir, `${this.name}.json`);
+    const text = fs.readFileSync(file, "utf8");
+    const cp = JSON.parse(text) as { checkpoint?: { latest?: { resources?: Array<{ type: string; custom?: boolean }> } } };
+    const rs = (cp.checkpoint?.latest?.resources ?? []).filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    const bytes = rs.reduce((a, r) => a + Buffer.byteLength(JSON.stringify(r)), 0);
+    return { fileBytes: Buffer.byteLength(text), resources: rs.length, perResource: rs.length ? bytes / rs.length : NaN };
   }
 
   async remove(): Promise<string[]> {
@@ -133,7 +165,7 @@ export class BenchStack {
       PULUMI_CONFIG_PASSPHRASE: this.passphrase,
       PULUMI_HOME: path.join(this.workDir, "home"),
       PULUMI_SKIP_UPDATE_CHECK: "true",
-      PATH: [this.binDir, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
+      PATH: [this.langBin, this.binDir, path.dirname(process.execPath), process.env.PATH].join(path.delimiter),
       ...(profDir ? { PULUMI_NETNS_BENCH_PROFILE: profDir, NODE_OPTIONS: `--require ${HOOK}` } : {}),
       ...extraEnv,
     });
@@ -155,7 +187,7 @@ export class BenchStack {
       child.on("close", (code) => {
         const ms = performance.now() - t0;
         clearTimeout(timer);
-        const mem = watch?.stop() ?? { providerHwmKb: 0, programHwmKb: 0, providerPids: [], cpuS: { cli: 0, langhost: 0, program: 0, provider: 0 } };
+        const mem = watch?.stop() ?? { providerHwmKb: 0, programHwmKb: 0, providerPids: [], cpuS: { cli: 0, langhost: 0, program: 0, provider: 0 }, langhosts: [] };
         resolve({ args, code: code ?? -1, ms, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8"), mem, startEpoch });
       });
     });
@@ -171,7 +203,9 @@ type Role = "cli" | "langhost" | "program" | "provider";
 
 class ProcWatch {
   private readonly timer: NodeJS.Timeout;
-  private readonly hwm = new Map<number, { role: Role; kb: number; ticks: number }>();
+  private readonly hwm = new Map<number, { role: Role; kb: number; ticks: number; exe?: string }>();
+  private readonly t0 = performance.now();
+  private readonly seen: Partial<Record<Role, number>> = {};
   constructor(private readonly root: number) {
     this.timer = setInterval(() => this.tick(), 100);
     this.tick();
@@ -197,14 +231,23 @@ class ProcWatch {
       const cmd = pid === this.root ? "" : readOr(`/proc/${pid}/cmdline`).replace(/\0/g, " ");
       const role: Role | undefined =
         pid === this.root ? "cli"
-        : /@pulumi\/pulumi\/cmd\/dynamic-provider\/index\.js/.test(cmd) ? "provider"
+        : /@pulumi\/pulumi\/cmd\/dynamic-provider\/index\.js|pulumi-resource-command/.test(cmd) ? "provider"
         : /@pulumi\/pulumi\/cmd\/run\b/.test(cmd) ? "program"
         : /pulumi-language-nodejs/.test(cmd) ? "langhost"
         : undefined;
       if (!role) continue;
       const kb = role === "provider" || role === "program" ? Number(/VmHWM:\s+(\d+)/.exec(readOr(`/proc/${pid}/status`))?.[1] ?? 0) : 0;
       const prev = this.hwm.get(pid);
-      this.hwm.set(pid, { role, kb: Math.max(kb, prev?.kb ?? 0), ticks: Math.max(ticks.get(pid) ?? 0, prev?.ticks ?? 0) });
+      let exe = prev?.exe;
+      if (role === "langhost" && !exe) {
+        try {
+          exe = fs.readlinkSync(`/proc/${pid}/exe`);
+        } catch {
+          /* gone already */
+        }
+      }
+      this.seen[role] ??= performance.now() - this.t0;
+      this.hwm.set(pid, { role, kb: Math.max(kb, prev?.kb ?? 0), ticks: Math.max(ticks.get(pid) ?? 0, prev?.ticks ?? 0), exe });
     }
   }
 
@@ -217,6 +260,8 @@ class ProcWatch {
       programHwmKb: of("program"),
       providerPids: [...this.hwm].filter(([, v]) => v.role === "provider").map(([p]) => p),
       cpuS: { cli: cpu("cli"), langhost: cpu("langhost"), program: cpu("program"), provider: cpu("provider") },
+      firstSeenMs: { langhost: this.seen.langhost, program: this.seen.program, provider: this.seen.provider },
+      langhosts: [...new Set([...this.hwm.values()].flatMap((v) => (v.exe ? [v.exe] : [])))],
     };
   }
 }

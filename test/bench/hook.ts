@@ -15,7 +15,11 @@ type Fn = (...args: unknown[]) => Promise<unknown>;
 
 const dir = process.env.PULUMI_NETNS_BENCH_PROFILE;
 if (dir && process.argv.some((a) => a.includes("dynamic-provider"))) install(dir);
-else if (dir && /[/\\]@pulumi[/\\]pulumi[/\\]cmd[/\\]run$/.test(process.argv[1] ?? "")) installProgram(dir, path.resolve(process.argv[1], "..", ".."));
+else if (dir) {
+  // Our language host runs `node …/@pulumi/pulumi/cmd/run`, the standard one `…/cmd/run/index.js`.
+  const m = /^(.*[/\\]@pulumi[/\\]pulumi)[/\\]cmd[/\\]run(?:[/\\]index\.js)?$/.exec(process.argv[1] ?? "");
+  if (m) installProgram(dir, m[1]);
+}
 
 /**
  * In the program's process (@pulumi/pulumi/cmd/run): when each resource registration

@@ -7,16 +7,20 @@
  *   direct   the same network through the providers directly (buildNode / destroyAll)
  *   engine   the bench stack through `pulumi up --skip-preview`, `preview --expect-no-changes`,
  *            `refresh --skip-preview`, `destroy`; and the empty program (engine overhead)
- *   scale    the engine at 1..200 namespaces on one host and 2..8 hosts (2 namespaces each),
- *            each next to its own floor
+ *   scale    the engine at 1..200 namespaces on one host (expanded and compact NodeNetwork)
+ *            and 2..8 hosts (2 namespaces each), each next to its own floor
+ *   versus   NodeNetwork (expanded, compact) against the same network in remote.Command
+ *            (@pulumi/command 1.2.1, test/bench/cmdstack) at 2x2, 2x25, 8x2, interleaved
+ *            (versus.ts); skipped with one line when no command plugin is found (upstream.ts)
  * Writes test/bench/results/<mode>.json and .md; a full run also writes test/bench/scale.svg
  * and the generated section of BENCHMARKS.md. Everything it makes is removed, also on failure.
  *
  * Options: --runs R (3)  --scale-runs R (2)  --big-runs R (1: points over 300 resources)
  *          --ns 1,10,50,200  --hosts 2,4,8 ("none": skip)
  *          --no-what-if (skip the largest point rerun with PULUMI_SKIP_CHECKPOINTS=true)
- *          --quick (1 run, ns 1,10,50, hosts 2,4, no what-if; writes results/quick.* only)
- *          --only probe,floor,direct,engine,scale   --no-write
+ *          --quick (1 run, ns 1,10,50, hosts 2,4, vs 2x2,2x10, no what-if; writes results/quick.* only)
+ *          --vs 2x2,2x25,8x2 ("none": skip)  --vs-runs R (3)  --no-compact-scale
+ *          --only probe,floor,direct,engine,scale,versus   --no-write
  *          --render [results.json]: only re-render the reports from saved results
  */
 import * as fs from "node:fs";
@@ -32,6 +36,9 @@ import { directRun, type DirectResult } from "./direct";
 import { BenchStack, engineBinDir, REPO_ROOT, tail, type CliRun } from "./engine";
 import { probe, type ProbeResult } from "./probe";
 import { renderMarkdown, renderSvg, updateBenchmarksMd } from "./report";
+import { parseSizes, runVersus, type Versus, type VersusCycle } from "./versus";
+import { findUpstream } from "./upstream";
+import { loadCost, type LoadCost } from "./loadcost";
 
 export interface Options {
   runs: number;
@@ -45,6 +52,13 @@ export interface Options {
   quick: boolean;
   only: Set<string>;
   write: boolean;
+  /** Sizes (hosts, namespaces) of the remote.Command comparison, and its runs. */
+  vs: Array<[number, number]>;
+  vsRuns: number;
+  /** Also run the namespace scale with NodeNetwork({ compact: true }). */
+  compactScale: boolean;
+  /** Run every node with NODE_DISABLE_COMPILE_CACHE=1 (to measure what the compile cache saves). */
+  noCompileCache: boolean;
 }
 
 /** A pulumi command, without its (large) output. */
@@ -73,6 +87,8 @@ export interface Counted<T> {
 export interface ScalePoint {
   hosts: number;
   namespaces: number;
+  /** NodeNetwork({ compact: true }) instead of the expanded resources. */
+  compact?: boolean;
   resources: number;
   floor: Array<Counted<FloorResult>>;
   engine: EngineCycle[];
@@ -92,20 +108,23 @@ export interface Results {
   engine: EngineCycle[];
   empty: EngineCycle[];
   scaleNs: ScalePoint[];
+  /** The namespace scale with NodeNetwork({ compact: true }). */
+  scaleNsCompact?: ScalePoint[];
   scaleHosts: ScalePoint[];
+  versus?: Versus;
+  loadCost?: LoadCost;
   /** The largest namespace point again with the engine's per-step checkpoints off. */
   whatIf?: ScalePoint & { env: Record<string, string> };
-  remoteCommand?: { url: string; status: string; body: string };
   leftovers: string[];
   errors: string[];
 }
 
-const PHASES = ["probe", "floor", "direct", "engine", "scale"];
+const PHASES = ["probe", "floor", "direct", "engine", "scale", "versus"];
 /** Scale points above this many resources run `bigRuns` times (the 200-namespace point takes ~4 minutes a cycle). */
 const BIG = 300;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { runs: 3, scaleRuns: 2, bigRuns: 1, whatIf: true, ns: [1, 10, 50, 200], hosts: [2, 4, 8], quick: false, only: new Set(PHASES), write: true };
+  const o: Options = { runs: 3, scaleRuns: 2, bigRuns: 1, whatIf: true, ns: [1, 10, 50, 200], hosts: [2, 4, 8], quick: false, only: new Set(PHASES), write: true, vs: [[2, 2], [2, 25], [8, 2]], vsRuns: 3, compactScale: true, noCompileCache: false };
   const list = (s: string | undefined, what: string) => {
     if (s === "none") return [];
     const xs = (s ?? "").split(",").filter(Boolean).map(Number);
@@ -120,9 +139,13 @@ function parseArgs(argv: string[]): Options {
       case "--scale-runs": o.scaleRuns = list(next(), "--scale-runs")[0] ?? 1; break;
       case "--big-runs": o.bigRuns = list(next(), "--big-runs")[0] ?? 1; break;
       case "--no-what-if": o.whatIf = false; break;
+      case "--vs": { const v = next(); o.vs = v === "none" ? [] : parseSizes(v ?? ""); break; }
+      case "--vs-runs": o.vsRuns = list(next(), "--vs-runs")[0] ?? 1; break;
+      case "--no-compact-scale": o.compactScale = false; break;
+      case "--no-compile-cache": o.noCompileCache = true; break;
       case "--ns": o.ns = list(next(), "--ns"); break;
       case "--hosts": o.hosts = list(next(), "--hosts"); break;
-      case "--quick": o.quick = true; o.runs = 1; o.scaleRuns = 1; o.bigRuns = 1; o.whatIf = false; o.ns = [1, 10, 50]; o.hosts = [2, 4]; break;
+      case "--quick": o.quick = true; o.runs = 1; o.scaleRuns = 1; o.bigRuns = 1; o.whatIf = false; o.ns = [1, 10, 50]; o.hosts = [2, 4]; o.vs = [[2, 2], [2, 10]]; o.vsRuns = 1; break;
       case "--only": {
         const xs = (next() ?? "").split(",").filter(Boolean);
         const bad = xs.filter((x) => !PHASES.includes(x));
@@ -132,13 +155,14 @@ function parseArgs(argv: string[]): Options {
       }
       case "--no-write": o.write = false; break;
       case "-h": case "--help":
-        console.log("usage: npm run bench -- [--runs 3] [--scale-runs 2] [--big-runs 1] [--ns 1,10,50,200] [--hosts 2,4,8] [--no-what-if] [--quick] [--only probe,floor,direct,engine,scale] [--no-write]");
+        console.log("usage: npm run bench -- [--runs 3] [--scale-runs 2] [--big-runs 1] [--ns 1,10,50,200] [--hosts 2,4,8] [--no-what-if] [--no-compact-scale] [--vs 2x2,2x25,8x2] [--vs-runs 3] [--no-compile-cache] [--quick] [--only probe,floor,direct,engine,scale,versus] [--no-write]");
         process.exit(0);
       default: throw new Error(`unknown option ${a} (try --help)`);
     }
   }
   if (o.hosts.some((h) => h < 2 || h > 16)) throw new Error("--hosts: 2..16");
-  if (o.ns.some((n) => n > 250)) throw new Error("--ns: at most 250 namespaces on a host (one /24)");
+  if (o.ns.some((n) => n > 250) || o.vs.some(([, n]) => n > 250)) throw new Error("--ns/--vs: at most 250 namespaces on a host (one /24)");
+  if (o.vs.some(([h]) => h < 1 || h > 16)) throw new Error("--vs: 1..16 hosts");
   return o;
 }
 
@@ -185,6 +209,10 @@ function render(file: string): void {
 async function main(): Promise<void> {
   if (process.argv[2] === "--render") return render(path.resolve(process.argv[3] ?? path.join(REPO_ROOT, "test", "bench", "results", "latest.json")));
   const opts = parseArgs(process.argv.slice(2));
+  if (opts.noCompileCache) {
+    process.env.NODE_DISABLE_COMPILE_CACHE = "1"; // inherited by every pulumi command and the nodes it starts
+    delete process.env.NODE_COMPILE_CACHE;
+  }
   const started = Date.now();
   const partial = PHASES.some((p) => !opts.only.has(p));
   const res: Results = {
@@ -204,11 +232,11 @@ async function main(): Promise<void> {
     leftovers: [],
     errors: [],
   };
-  res.remoteCommand = remoteCommandEvidence();
-  const vmsNeeded = Math.max(2, ...(opts.only.has("scale") ? opts.hosts : []));
+  const vmsNeeded = Math.max(2, ...(opts.only.has("scale") ? opts.hosts : []), ...(opts.only.has("versus") ? opts.vs.map(([h]) => h) : []));
   log(`lab ${BENCH_LAB.name} (index ${BENCH_LAB.index}) with ${vmsNeeded} VMs`);
   let lab: Lab | undefined;
   let stack: BenchStack | undefined;
+  let cmdStack: BenchStack | undefined;
   let interrupted = false;
   const onSignal = (sig: string) => {
     if (interrupted) return;
@@ -228,12 +256,20 @@ async function main(): Promise<void> {
     if (!res.sshLogsSessions) log("WARNING: the lab sshd does not log sessions (LogLevel below VERBOSE): round trips read as 0");
     const two = plan(lab.vms, 2, 2);
     const twoResources = two.reduce((a, p) => a + resourcesPerHost(p), 0);
-    const needEngine = opts.only.has("engine") || opts.only.has("scale");
-    if (needEngine) stack = await BenchStack.create(engineBinDir());
+    const needEngine = opts.only.has("engine") || opts.only.has("scale") || opts.only.has("versus");
+    const upstream = needEngine ? findUpstream(engineBinDir()) : undefined;
+    if (upstream) {
+      log(`language host for every engine run: ${upstream.languageHostLabel}`);
+      log(upstream.commandPlugin ? `command plugin: ${upstream.commandPlugin} (${upstream.commandPluginFrom})` : "command plugin: not found");
+    }
+    if (needEngine) stack = await BenchStack.create(engineBinDir(), "bench", "netns", upstream);
+    if (opts.only.has("versus") && upstream?.commandPlugin) cmdStack = await BenchStack.create(engineBinDir(), "bench", "command", upstream);
 
     if (opts.only.has("probe")) {
       log("probe: handshake and round-trip latencies");
       res.probe = await probe(lab.vms[0], two[0], opts.quick ? 2 : 5);
+      log("probe: what the program and dynamic-provider processes load");
+      res.loadCost = loadCost(opts.quick ? 2 : 5);
     }
 
     for (let run = 1; run <= opts.runs; run++) {
@@ -262,13 +298,16 @@ async function main(): Promise<void> {
     }
 
     if (opts.only.has("scale") && stack) {
-      const points: Array<[ScalePoint[], number, number]> = [
-        ...opts.ns.map((n) => [res.scaleNs, 1, n] as [ScalePoint[], number, number]),
-        ...opts.hosts.map((h) => [res.scaleHosts, h, 2] as [ScalePoint[], number, number]),
+      if (opts.compactScale) res.scaleNsCompact = [];
+      const points: Array<[ScalePoint[], number, number, boolean]> = [
+        ...opts.ns.map((n) => [res.scaleNs, 1, n, false] as [ScalePoint[], number, number, boolean]),
+        ...(res.scaleNsCompact ? opts.ns.map((n) => [res.scaleNsCompact!, 1, n, true] as [ScalePoint[], number, number, boolean]) : []),
+        ...opts.hosts.map((h) => [res.scaleHosts, h, 2, false] as [ScalePoint[], number, number, boolean]),
       ];
-      for (const [into, h, n] of points) {
+      for (const [into, h, n, compact] of points) {
         const p = plan(lab.vms, h, n);
-        const sp: ScalePoint = { hosts: h, namespaces: n, resources: p.reduce((a, x) => a + resourcesPerHost(x), 0), floor: [], engine: [] };
+        const resources = compact ? h * (1 + n + (h - 1) + 2) : p.reduce((a, x) => a + resourcesPerHost(x), 0);
+        const sp: ScalePoint = { hosts: h, namespaces: n, resources, floor: [], engine: [], compact };
         into.push(sp);
         const runs = sp.resources > BIG ? opts.bigRuns : opts.scaleRuns;
         for (let run = 1; run <= runs; run++) {
@@ -276,9 +315,9 @@ async function main(): Promise<void> {
           const m = counter.mark();
           sp.floor.push({ r: await floorRun(p), ssh: counter.since(m) });
           check();
-          sp.engine.push(await engineCycle(stack, counter, h, n, sp.resources, false));
+          sp.engine.push(await engineCycle(stack, counter, h, n, sp.resources, false, {}, compact ? { compact: "true" } : {}));
           const c = sp.engine[sp.engine.length - 1];
-          log(`scale ${h} host(s) × ${n} ns (${sp.resources} resources) run ${run}/${runs}: up ${secs(c.up.ms)}, destroy ${secs(c.destroy.ms)}, floor ${secs(sp.floor[sp.floor.length - 1].r.up.ms)}`);
+          log(`scale ${h} host(s) × ${n} ns${compact ? " compact" : ""} (${sp.resources} resources) run ${run}/${runs}: up ${secs(c.up.ms)}, destroy ${secs(c.destroy.ms)}, floor ${secs(sp.floor[sp.floor.length - 1].r.up.ms)}`);
         }
       }
       const biggest = res.scaleNs[res.scaleNs.length - 1];
@@ -290,13 +329,22 @@ async function main(): Promise<void> {
         log(`what-if ${biggest.namespaces} ns with PULUMI_SKIP_CHECKPOINTS=true: up ${secs(c.up.ms)}, destroy ${secs(c.destroy.ms)}`);
       }
     }
+
+    if (opts.only.has("versus") && stack && upstream && opts.vs.length) {
+      const cycle = async (st: BenchStack, h: number, n: number, extra: Record<string, string | number>) => {
+        const c = await engineCycle(st, counter, h, n, 0, false, {}, extra, true);
+        return { up: c.up, destroy: c.destroy, state: c.state };
+      };
+      res.versus = await runVersus(upstream, opts.vs, opts.vsRuns, { netns: stack, command: cmdStack }, cycle, log, check);
+    }
   } catch (e) {
     res.errors.push(String((e as Error).stack ?? e));
     log(`FAILED: ${(e as Error).message}`);
   } finally {
-    if (stack) {
-      const problems = await stack.remove().catch((e: Error) => [e.message]);
-      res.errors.push(...problems.map((p) => `stack cleanup: ${p}`));
+    for (const st of [stack, cmdStack]) {
+      if (!st) continue;
+      const problems = await st.remove().catch((e: Error) => [e.message]);
+      res.errors.push(...problems.map((p) => `stack cleanup (${st.program}): ${p}`));
     }
     if (lab) {
       res.leftovers = await leftovers(lab).catch((e: Error) => [`could not check: ${e.message}`]);
@@ -331,12 +379,17 @@ async function main(): Promise<void> {
   if (interrupted) process.exitCode = 130;
 }
 
-/** up (+ preview, refresh) + destroy of the bench stack at H hosts × N namespaces; destroy runs even when up failed. */
+/**
+ * up (+ preview, refresh) + destroy of a bench stack at H hosts × N namespaces; destroy runs even
+ * when up failed. `extra` is more stack config (compact); `withState` reads the checkpoint after up.
+ */
 async function engineCycle(
-  stack: BenchStack, counter: SshdCounter, hosts: number, namespaces: number, resources: number, full: boolean, env: Record<string, string> = {},
-): Promise<EngineCycle> {
-  stack.configure({ lab: BENCH_LAB.name, labIndex: BENCH_LAB.index, hosts, namespaces });
+  stack: BenchStack, counter: SshdCounter, hosts: number, namespaces: number, resources: number, full: boolean,
+  env: Record<string, string> = {}, extra: Record<string, string | number> = {}, withState = false,
+): Promise<EngineCycle & { state?: VersusCycle["state"] }> {
+  stack.configure({ lab: BENCH_LAB.name, labIndex: BENCH_LAB.index, hosts, namespaces, ...extra });
   const up = await stack.run(["up", "--yes", "--skip-preview"], counter, undefined, env);
+  const state = up.code === 0 && withState ? stack.stateBytes() : undefined;
   let preview: CliRun | undefined;
   let refresh: CliRun | undefined;
   if (up.code === 0 && full) {
@@ -347,20 +400,7 @@ async function engineCycle(
   for (const [what, r] of [["up", up], ["preview --expect-no-changes", preview], ["refresh", refresh], ["destroy", destroy]] as const) {
     if (r && r.code !== 0) throw new Error(`pulumi ${what} (H=${hosts}, N=${namespaces}) exit ${r.code}:\n${tail(r.stdout + "\n" + r.stderr)}`);
   }
-  return { resources, up: lite(up), preview: preview && lite(preview), refresh: refresh && lite(refresh), destroy: lite(destroy) };
-}
-
-/** Is the `command` provider's Go module available from the module proxy? (It is not here: 403.) */
-function remoteCommandEvidence(): { url: string; status: string; body: string } {
-  const url = "https://proxy.golang.org/github.com/pulumi/pulumi-command/provider/@v/list";
-  try {
-    const out = execFileSync("curl", ["-s", "-m", "15", "-w", "\n%{http_code}", url], { encoding: "utf8" });
-    const lines = out.trimEnd().split("\n");
-    const status = lines.pop() ?? "?";
-    return { url, status: `HTTP ${status}`, body: lines.join(" ").slice(0, 200) };
-  } catch (e) {
-    return { url, status: "curl failed", body: (e as Error).message.slice(0, 200) };
-  }
+  return { resources, up: lite(up), preview: preview && lite(preview), refresh: refresh && lite(refresh), destroy: lite(destroy), state };
 }
 
 /** Anything of ours left on any lab VM after all teardowns (should be nothing). */

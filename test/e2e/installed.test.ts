@@ -1,70 +1,107 @@
 import test from "ava";
-import { execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
-import { labDown, labStatus, vmExec } from "../../provider/lab";
-import { engineBinDir, pulumiCli, REPO_ROOT, tail } from "../helpers/pulumi";
+import { promisify } from "node:util";
+import { vmExec } from "../../provider/lab";
+import { rootConnection, useLab } from "../helpers/lab";
+import { ok, pulumiCli, REPO_ROOT, resourceSummary, type PulumiCliOptions } from "../helpers/pulumi";
+import { snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { formatBytes, stateBytes } from "../helpers/statesize";
+import { installProject, npmLsSdk, packPackage, readmeBlock, sdkCopies, userEngine } from "../helpers/userproject";
 
 /**
- * The package as a user gets it: `npm pack`, installed into a fresh project outside the repo,
- * used from plain JavaScript through the real engine. Proves the serialized providers load
- * the installed package (not the repo) in the dynamic provider host.
+ * The package as a user installs it: `npm pack`, then a fresh TypeScript project (as
+ * `pulumi new typescript` makes) next to @pulumi/pulumi@latest and @pulumi/command@1.2.1, running
+ * exactly the README's "Use it in your project" program against a lab VM given in stack config.
+ * Then the project moves: copied to another folder, the first deleted, operated from the copy.
  */
-const LAB = "pkg";
+const run = promisify(execFile);
+const lab = useLab(test, { name: "u9a", index: 40, nodes: 1 });
+const vm = () => lab().vms[0];
 let dir = "";
-let binDir = "";
+let a = "";
+let b = "";
+let cli: Omit<PulumiCliOptions, "cwd"> | undefined;
+let before: HostSnapshot | undefined;
 
-test.before(async () => {
-  binDir = await engineBinDir();
-  dir = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-netns-pkg-"));
-  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: REPO_ROOT, encoding: "utf8" }).trim().split("\n").pop()!;
-  const project = path.join(dir, "project");
-  await fs.mkdir(project);
+const inProject = (cwd: string, ...args: string[]) => pulumiCli([...args, "--stack", "dev", "--non-interactive", "--color", "never"], { ...cli!, cwd });
+
+test.before(async (t) => {
+  const engine = await userEngine();
+  t.log(engine.note);
+  dir = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-netns-user-"));
+  cli = { workDir: dir, passphrase: "user-project", binDir: engine.binDir };
+  a = path.join(dir, "a");
+  b = path.join(dir, "b");
   await fs.mkdir(path.join(dir, "state"));
-  await fs.writeFile(path.join(project, "package.json"), JSON.stringify({
-    name: "netns-user", private: true, main: "index.js",
-    dependencies: { "pulumi-netns": `file:${path.join(dir, tgz)}`, "@pulumi/pulumi": "3.259.0" },
-  }));
-  await fs.writeFile(path.join(project, "Pulumi.yaml"), "name: netns-user\nruntime:\n  name: nodejs\n  options:\n    typescript: false\n");
-  await fs.writeFile(path.join(project, "index.js"), [
-    `const { LabVm, NetNamespace, Bridge } = require("pulumi-netns");`,
-    `const vm = new LabVm("vm", { lab: "${LAB}", index: 19, vm: 1 });`,
-    `const ns = new NetNamespace("ns", { connection: vm.connection, name: "NSpkg" });`,
-    `const br = new Bridge("br", { connection: vm.connection, name: "brpkg", addresses: ["172.31.0.1/24"] });`,
-    `exports.namespace = ns.name; exports.bridgeMac = br.mac;`,
-  ].join("\n"));
-  // The same registry and cache the repo's own install used; nothing else is fetched.
-  execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: project, stdio: "ignore" });
+  // As `npm install @pulumi/pulumi@latest` records it.
+  const latest = (await run("npm", ["view", "@pulumi/pulumi@latest", "version"], { encoding: "utf8" })).stdout.trim();
+  await installProject(a, await packPackage(dir), {
+    "package.json": JSON.stringify({
+      name: "netns-user", main: "index.ts",
+      devDependencies: { "@types/node": "^22", typescript: "^5.0.0" },
+      dependencies: { "@pulumi/pulumi": `^${latest}`, "@pulumi/command": "1.2.1" },
+    }),
+    "Pulumi.yaml": "name: netns-user\nruntime:\n  name: nodejs\n  options:\n    packagemanager: npm\n",
+    "tsconfig.json": await fs.readFile(path.join(REPO_ROOT, "examples", "two-node", "tsconfig.json"), "utf8"),
+    "index.ts": await readmeBlock("Use it in your project", "ts"),
+  });
 });
 
 test.after.always(async () => {
-  if (dir) {
-    const opts = { workDir: dir, passphrase: "pkg", binDir, cwd: path.join(dir, "project") };
-    await pulumiCli(["destroy", "--yes", "--non-interactive", "--stack", "dev"], opts).catch(() => undefined);
+  for (const cwd of [b, a]) {
+    if (cwd && (await fs.stat(cwd).catch(() => undefined))) await inProject(cwd, "destroy", "--yes").catch(() => undefined);
   }
-  await labDown(LAB).catch(() => undefined);
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
 
-test.serial("installed from npm pack into another project: up, state loads the installed package, destroy", async (t) => {
-  const opts = { workDir: dir, passphrase: "pkg", binDir, cwd: path.join(dir, "project") };
-  const cli = (...args: string[]) => pulumiCli([...args, "--non-interactive", "--stack", "dev"], opts);
-  t.is((await pulumiCli(["stack", "init", "dev", "--non-interactive"], opts)).code, 0);
+test.serial("one @pulumi/pulumi on disk next to @pulumi/pulumi@latest and @pulumi/command@1.2.1", async (t) => {
+  t.log(`npm ls @pulumi/pulumi:\n${await npmLsSdk(a)}`);
+  const copies = await sdkCopies(a);
+  t.deepEqual(copies.map((c) => path.relative(a, c)), [path.join("node_modules", "@pulumi", "pulumi")]);
+  const pkg = JSON.parse(await fs.readFile(path.join(a, "node_modules", "pulumi-netns", "package.json"), "utf8")) as Record<string, unknown>;
+  t.deepEqual(Object.keys(pkg.dependencies as object).sort(), ["ssh2", "zod"]);
+});
 
-  const up = await cli("up", "--yes", "--skip-preview");
-  t.is(up.code, 0, tail(up.stdout + up.stderr));
-  const vm = (await labStatus(LAB)).vms[0].info;
-  t.true((await vmExec(vm, ["ip", "-json", "netns", "list"])).stdout.includes('"NSpkg"'));
-  t.is((await vmExec(vm, ["cat", "/sys/class/net/brpkg/address"])).stdout.trim().length, 17);
+test.serial("the README program: up, state is small and path-free, preview shows no changes", async (t) => {
+  // The user's own type check, with `pulumi new typescript`'s tsconfig (no skipLibCheck): our typings must not drag in the core's.
+  await run(path.join(a, "node_modules", ".bin", "tsc"), ["--noEmit", "-p", "."], { cwd: a, encoding: "utf8" });
+  before = await snapshot(vm());
+  const conn = rootConnection(vm());
+  t.is((await pulumiCli(["stack", "init", "dev", "--non-interactive"], { ...cli!, cwd: a })).code, 0);
+  for (const [key, value, secret] of [["host", conn.host], ["hostKey", conn.hostKey!], ["privateKey", conn.privateKey!, true]] as const) {
+    const args = ["config", "set", ...(secret ? ["--secret"] : []), "--stack", "dev", "--non-interactive", key, "--", value];
+    ok(t, await pulumiCli(args, { ...cli!, cwd: a }), `config set ${key}`);
+  }
+  if (!ok(t, await inProject(a, "up", "--yes", "--skip-preview"), "up")) return;
+  t.true((await vmExec(vm(), ["ip", "-json", "netns", "list"])).stdout.includes('"NS1"'));
+  t.regex((await vmExec(vm(), ["ip", "-n", "NS1", "route", "show", "default"])).stdout, /default via 172\.16\.0\.1 dev veth11/);
 
-  // The provider text in state points into the project's node_modules, not at the repo.
-  const state = (await cli("stack", "export")).stdout;
-  t.true(state.includes(path.join(dir, "project", "node_modules", "pulumi-netns", "dist", "provider", "index.js")));
-  t.false(state.includes(path.join(REPO_ROOT, "dist", "provider")));
+  const rows = stateBytes((await inProject(a, "stack", "export")).stdout);
+  t.log(`state per resource:\n${formatBytes(rows)}`);
+  t.is(rows.length, 4);
+  for (const r of rows) {
+    t.true(r.providerBytes > 0 && r.providerBytes <= 300, `${r.name}: __provider ${r.providerBytes} B`);
+    t.false(r.providerHasPath, `${r.name}: __provider names a path`);
+    // 0.1.0 wrote ~8 KB per resource; what remains is mostly the encrypted connection (inputs and
+    // outputs, as remote.Command stores it) and the stack trace the SDK records with every resource.
+    t.true(r.bytes <= 4096, `${r.name}: ${r.bytes} B of state`);
+  }
+  ok(t, await inProject(a, "preview", "--expect-no-changes"), "preview --expect-no-changes");
+  const about = await inProject(a, "about");
+  t.log(`pulumi about (exit ${about.code}), plugins: ${about.stdout.split("\n").filter((l) => /^\s*(command|nodejs|pulumi-nodejs)\s/.test(l)).join(" | ") || "none listed"}`);
+  t.false(/command\s+v?4\.5\.0/.test(about.stdout), "pulumi about lists command 4.5.0, which was never released");
+});
 
-  t.is((await cli("preview", "--expect-no-changes")).code, 0);
-  const destroy = await cli("destroy", "--yes");
-  t.is(destroy.code, 0, tail(destroy.stdout + destroy.stderr));
-  t.false((await labStatus(LAB)).exists);
+test.serial("moved project: copy to another folder, delete the first, refresh / preview / destroy from the copy", async (t) => {
+  await fs.cp(a, b, { recursive: true, verbatimSymlinks: true });
+  await fs.rm(a, { recursive: true, force: true });
+  const refresh = await inProject(b, "refresh", "--yes", "--skip-preview");
+  if (!ok(t, refresh, "refresh from the moved folder")) return;
+  t.deepEqual(resourceSummary(refresh.stdout)["deleted"] ?? 0, 0, "refresh must find every object on the host");
+  ok(t, await inProject(b, "preview", "--expect-no-changes"), "preview --expect-no-changes from the moved folder");
+  if (!ok(t, await inProject(b, "destroy", "--yes", "--skip-preview"), "destroy from the moved folder")) return;
+  t.deepEqual(await snapshot(vm()), before, "the host is as before");
 });

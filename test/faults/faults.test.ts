@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as os from "node:os";
 import * as path from "node:path";
 import { labDown, labStatus, labUp, vmAdd, vmExec, vmRemove, type LabVmInfo } from "../../provider/lab";
-import { run } from "../../provider/lab/exec";
+import { runLocal } from "../../provider/lab/exec";
 import { connectionSchema } from "../../provider/ssh/connection";
 import { SshAuthError, SshDialError } from "../../provider/ssh/errors";
 import { pool } from "../../provider/ssh/pool";
@@ -226,7 +226,7 @@ fault(
       process.kill(pid, "SIGTERM");
       await waitFor("node2's sshd to exit", 10_000, async () => (await sshdPid(2)) === null);
       // What a dead sshd leaves: the VM's netns (eth0 and its address) stays until labDown; its mount ns is gone.
-      const eth0 = (await run(["ip", "-n", vm2.netns, "-br", "addr", "show", "dev", "eth0"], { allowFail: true })).stdout.trim();
+      const eth0 = (await runLocal(["ip", "-n", vm2.netns, "-br", "addr", "show", "dev", "eth0"], { allowFail: true })).stdout.trim();
       fig.node2AfterSshdKill = { eth0, lanIpStays: eth0.includes(vm2.lanIp) };
       t.log(`node2 after its sshd was killed: eth0 ${eth0 || "(gone)"}`);
 
@@ -414,7 +414,7 @@ fault(
     const stack = await newStack("auth");
     const keyDir = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-netns-faults-key-"));
     try {
-      await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-the-lab-key", "-f", path.join(keyDir, "id")]);
+      await runLocal(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-the-lab-key", "-f", path.join(keyDir, "id")]);
       const wrongKey = await fs.readFile(path.join(keyDir, "id"), "utf8");
       const [begin, middle] = keyNeedles(wrongKey);
       t.true(begin.startsWith("-----BEGIN") && middle.length === 40);
@@ -474,7 +474,7 @@ fault(
       if (!ok(t, up, "pulumi up")) return "initial up failed";
 
       await vmRemove(LAB, 2);
-      const netnsLeft = (await run(["ip", "netns", "list"])).stdout.includes(vm2.netns);
+      const netnsLeft = (await runLocal(["ip", "netns", "list"])).stdout.includes(vm2.netns);
       t.false(netnsLeft, "node2's netns (and its IP) is gone");
       await setConfig(stack, "nodes[1].connection.dialErrorLimit", 1);
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { vmExec, type LabVmInfo } from "../../provider/lab";
-import { run } from "../../provider/lab/exec";
+import { runLocal } from "../../provider/lab/exec";
 
 /** Our marks: `pulumi-netns:<owner>` (the previous release: `pulumi-netns` alone). */
 const isOurMark = (alias?: string) => alias === "pulumi-netns" || !!alias?.startsWith("pulumi-netns:");
@@ -69,7 +69,7 @@ export async function liveObjects(vm: LabVmInfo, node: string, stackName: string
 
 /** Processes in a lab VM's network namespace (seen from this machine), with their command lines. */
 export async function vmProcesses(vm: LabVmInfo): Promise<Array<{ pid: number; cmd: string }>> {
-  const r = await run(["ip", "netns", "pids", vm.netns], { allowFail: true });
+  const r = await runLocal(["ip", "netns", "pids", vm.netns], { allowFail: true });
   const out: Array<{ pid: number; cmd: string }> = [];
   for (const pid of r.stdout.split(/\s+/).filter(Boolean).map(Number)) {
     const cmd = (await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "")).replace(/\0/g, " ").trim();

@@ -89,10 +89,11 @@ export function engineBinDir(): Promise<string> {
 const TAKES_CONFIG_FILE = new Set(["preview", "up", "refresh", "destroy", "config"]);
 
 /**
- * One stack of the root project, in its own backend. Its config file lives in the
- * temp dir, not next to Pulumi.yaml: `stack init` runs in a scratch copy of the
- * project (same name, same backend), every later command passes --config-file.
- * So a run leaves no Pulumi.<stack>.yaml in the repo, even when it crashes.
+ * One stack of a project (the root one unless `projectDir` says otherwise), in its own
+ * backend: the one stack wrapper the tests share. Its config file lives in the temp dir,
+ * not next to Pulumi.yaml: `stack init` runs in a scratch copy of the project (same name,
+ * same backend), every later command passes --config-file. So a run leaves no
+ * Pulumi.<stack>.yaml in the repo, even when it crashes.
  */
 export class TestStack {
   /** Every command run, in order, with its time. */
@@ -102,15 +103,17 @@ export class TestStack {
     readonly name: string,
     readonly workDir: string,
     readonly configFile: string,
-    private readonly cli: Omit<PulumiCliOptions, "timeoutMs" | "cwd">,
+    private readonly cli: Omit<PulumiCliOptions, "timeoutMs">,
   ) {}
 
-  static async create(name: string, opts: { passphrase?: string; binDir?: string } = {}): Promise<TestStack> {
+  /** `projectDir`: the folder of the project's Pulumi.yaml, where commands run (default the repo root). */
+  static async create(name: string, opts: { passphrase?: string; binDir?: string; projectDir?: string } = {}): Promise<TestStack> {
     const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `pulumi-netns-${name}-`));
     const scratch = path.join(workDir, "project");
     for (const d of [scratch, path.join(workDir, "state"), path.join(workDir, "home")]) await fs.mkdir(d);
-    await fs.copyFile(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
-    const cli = { workDir, passphrase: opts.passphrase ?? `e2e-passphrase-${name}`, binDir: opts.binDir };
+    const projectDir = opts.projectDir ?? REPO_ROOT;
+    await fs.copyFile(path.join(projectDir, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
+    const cli = { workDir, passphrase: opts.passphrase ?? `e2e-passphrase-${name}`, binDir: opts.binDir, cwd: projectDir };
     const stack = new TestStack(name, workDir, path.join(scratch, `Pulumi.${name}.yaml`), cli);
     const init = await stack.run(["stack", "init"], { cwd: scratch }); // the name comes from --stack
     if (init.code !== 0) {
@@ -135,9 +138,9 @@ export class TestStack {
   }
 
   /** Best effort: destroy (errors ignored), remove the stack and the temp dir. Returns what went wrong, for logging. */
-  async remove(): Promise<string[]> {
+  async remove(destroyTimeoutMs?: number): Promise<string[]> {
     const problems: string[] = [];
-    const destroy = await this.run(["destroy", "--yes"]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }));
+    const destroy = await this.run(["destroy", "--yes"], { timeoutMs: destroyTimeoutMs }).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }));
     if (destroy.code !== 0) problems.push(`destroy exit ${destroy.code}: ${tail(destroy.stdout + destroy.stderr)}`);
     const rm = await this.run(["stack", "rm", "--yes", "--force"]).catch((e: Error) => ({ code: -1, stdout: "", stderr: e.message, ms: 0 }));
     if (rm.code !== 0) problems.push(`stack rm exit ${rm.code}: ${tail(rm.stdout + rm.stderr)}`);

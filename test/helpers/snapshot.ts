@@ -8,7 +8,10 @@ import { vmExec, type LabVmInfo } from "../../provider/lab";
 export interface HostSnapshot {
   netns: string[];
   perNamespace: Record<string, { links: string[]; addrs: string[]; routes: string[] }>;
+  /** `iptables -S` of every table (policies and rules). */
   iptables: string[];
+  /** Static bridge FDB entries (flood entries of VXLAN devices included) of the host namespace; learned ones come and go. */
+  fdb: string[];
   sysctls: Record<string, string>;
 }
 
@@ -33,17 +36,24 @@ export async function snapshot(vm: LabVmInfo, sysctls = ["net.ipv4.ip_forward"])
   const netns = (JSON.parse((await sh(vm, ["ip", "-json", "netns", "list"])) || "[]") as Array<{ name: string }>).map((n) => n.name).sort();
   const perNamespace: HostSnapshot["perNamespace"] = { "": await nsView(vm) };
   for (const n of netns) perNamespace[n] = await nsView(vm, n);
-  const iptables = [
-    ...(await sh(vm, ["iptables", "-w", "-t", "nat", "-S"])).split("\n"),
-    ...(await sh(vm, ["iptables", "-w", "-t", "filter", "-S"])).split("\n"),
-  ].filter(Boolean);
+  const iptables: string[] = [];
+  for (const table of ["nat", "filter", "mangle", "raw"]) {
+    iptables.push(...(await sh(vm, ["iptables", "-w", "-t", table, "-S"])).split("\n").filter(Boolean).map((l) => `${table} ${l}`));
+  }
+  const fdb = (JSON.parse((await sh(vm, ["bridge", "-json", "fdb", "show"])) || "[]") as Array<Record<string, unknown>>)
+    .filter((e) => e.state === "permanent" || e.state === "static")
+    .map((e) => `${e.mac} dev=${e.ifname ?? "-"} dst=${e.dst ?? "-"} master=${e.master ?? "-"}`)
+    .sort();
   const values: Record<string, string> = {};
   for (const k of sysctls) values[k] = (await sh(vm, ["sysctl", "-n", k])).trim();
-  return { netns, perNamespace, iptables, sysctls: values };
+  return { netns, perNamespace, iptables, fdb, sysctls: values };
 }
 
-/** Ping from inside a namespace of a VM (lab addresses only); true if any reply came back. */
-export async function pingFrom(vm: LabVmInfo, ns: string | undefined, target: string): Promise<boolean> {
-  const argv = [...(ns ? ["ip", "netns", "exec", ns] : []), "ping", "-c", "2", "-i", "0.2", "-W", "1", target];
+/**
+ * Ping from inside a namespace of a VM (lab addresses only); true if any reply came back.
+ * `size` with don't-fragment (`-M do -s SIZE`): an MTU probe.
+ */
+export async function pingFrom(vm: LabVmInfo, ns: string | undefined, target: string, size?: number): Promise<boolean> {
+  const argv = [...(ns ? ["ip", "netns", "exec", ns] : []), "ping", "-c", "2", "-i", "0.2", "-W", "1", ...(size ? ["-M", "do", "-s", String(size)] : []), target];
   return (await vmExec(vm, argv, { allowFail: true, timeoutMs: 15_000 })).code === 0;
 }

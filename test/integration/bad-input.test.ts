@@ -3,9 +3,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { vmExec } from "../../provider/lab";
 import type { DynamicProvider } from "../../provider/resource";
-import {
-  bridgeProvider, labVmProvider, natRuleProvider, netNamespaceProvider, pingProvider, routeProvider, sysctlProvider, vethPairProvider,
-} from "../../provider/resources";
+import * as core from "../../provider";
 import { targetOf } from "../../provider/ssh/connection";
 import { pool, SshPool } from "../../provider/ssh/pool";
 import { rootConnection, useLab } from "../helpers/lab";
@@ -21,18 +19,17 @@ const vm = () => lab().vms[0];
 const SSHD_LOG = "/tmp/pulumi-netns-lab/badin/vm1/sshd.log";
 
 type Props = Record<string, unknown>;
-type Kind = "NetNamespace" | "Bridge" | "VethPair" | "Route" | "NatRule" | "Sysctl" | "Ping" | "LabVm";
+type Kind = string;
 
-const PROVIDERS: Record<Kind, DynamicProvider> = {
-  NetNamespace: netNamespaceProvider,
-  Bridge: bridgeProvider,
-  VethPair: vethPairProvider,
-  Route: routeProvider,
-  NatRule: natRuleProvider,
-  Sysctl: sysctlProvider,
-  Ping: pingProvider,
-  LabVm: labVmProvider,
-};
+/**
+ * Every provider the core exports ("bridgeProvider" → kind "Bridge"), so a new resource
+ * without rows fails "covers every resource" below instead of going unnoticed.
+ */
+const PROVIDERS: Record<Kind, DynamicProvider> = Object.fromEntries(
+  Object.entries(core)
+    .filter(([name, v]) => name.endsWith("Provider") && typeof (v as Partial<DynamicProvider>).check === "function")
+    .map(([name, v]) => [name[0].toUpperCase() + name.slice(1, -"Provider".length), v as DynamicProvider]),
+);
 
 /** A valid input set per resource (without the connection): each row breaks one thing. */
 const VALID: Record<Kind, Props> = {
@@ -44,9 +41,17 @@ const VALID: Record<Kind, Props> = {
   Sysctl: { key: "net.ipv4.ip_forward", value: "1" },
   Ping: { target: "172.16.0.1" },
   LabVm: { lab: "badin", index: 14, vm: 2 },
+  BridgedNamespace: { name: "ns1", bridge: "br0", address: "172.16.0.2/24", gateway: "172.16.0.1", hostVeth: "veth10", nsVeth: "veth11" },
 };
 
-const WITH_CONNECTION: Kind[] = ["NetNamespace", "Bridge", "VethPair", "Route", "NatRule", "Sysctl", "Ping"];
+/** The kinds whose check asks for a connection: asked of check itself (valid inputs, no connection), not listed by hand. */
+const WITH_CONNECTION = new Set<Kind>();
+test.before(async () => {
+  for (const [kind, p] of Object.entries(PROVIDERS)) {
+    const { failures } = await p.check({}, { ...(VALID[kind] ?? {}) });
+    if (failures.some((f) => f.property === "connection")) WITH_CONNECTION.add(kind);
+  }
+});
 
 interface Row {
   kind: Kind;
@@ -197,6 +202,18 @@ const ROWS: Row[] = [
   { kind: "Ping", over: { count: "3" }, property: "count", hint: /expected number/ },
   { kind: "Ping", over: { namespace: "nsé" }, property: "namespace" },
 
+  // BridgedNamespace: a namespace, a veth pair and a default route in one resource.
+  { kind: "BridgedNamespace", over: { name: "ns/1" }, property: "name", hint: /letters, digits/ },
+  { kind: "BridgedNamespace", over: { bridge: LONG16 }, property: "bridge", hint: /at most 15/ },
+  { kind: "BridgedNamespace", over: { address: "172.16.0.2" }, property: "address", hint: /prefix length/ },
+  { kind: "BridgedNamespace", over: { address: "172.16.0.2/24;id" }, property: "address" },
+  { kind: "BridgedNamespace", over: { gateway: "172.16.1.1" }, property: "gateway", hint: /outside 172\.16\.0\.2\/24/ },
+  { kind: "BridgedNamespace", over: { gateway: "172.16.0.2" }, property: "gateway", hint: /own address/ },
+  { kind: "BridgedNamespace", over: { gateway: "gw" }, property: "gateway", hint: /IPv4 or IPv6 address/ },
+  { kind: "BridgedNamespace", over: { hostVeth: "-veth" }, property: "hostVeth", hint: /start with '-'/ },
+  { kind: "BridgedNamespace", over: { nsVeth: undefined }, property: "nsVeth" },
+  { kind: "BridgedNamespace", over: { mtu: 67 }, property: "mtu", hint: /at least 68/ },
+
   // LabVm (no connection: it runs on the machine running Pulumi)
   { kind: "LabVm", over: { lab: "Bad_Name" }, property: "lab", hint: /\[a-z0-9-\]/ },
   { kind: "LabVm", over: { lab: "$(id)" }, property: "lab" },
@@ -233,6 +250,7 @@ const ROWS: Row[] = [
   { kind: "NatRule", conn: { hostKey: ed25519.replace("ssh-ed25519", "ssh-dss") }, property: "connection.hostKey" },
   { kind: "Sysctl", conn: { hostKey: "ssh-ed25519 AAAA$(id)" }, property: "connection.hostKey" },
   { kind: "Ping", conn: { hostKey: `${ed25519}\nssh-rsa AAAA` }, property: "connection.hostKey" },
+  { kind: "BridgedNamespace", conn: { host: "10.250.14.11 -p 2222" }, property: "connection.host", hint: /IP address or a DNS name/ },
   { kind: "NetNamespace", conn: { dialErrorLimit: 0 }, property: "connection.dialErrorLimit", hint: /at least 1/ },
   { kind: "Bridge", conn: { perDialTimeout: 0 }, property: "connection.perDialTimeout", hint: /at least 1/ },
   { kind: "VethPair", conn: { sudo: "yes" }, property: "connection.sudo", hint: /boolean/ },
@@ -252,6 +270,7 @@ const ROWS: Row[] = [
   { kind: "NatRule", over: { toDestination: "10.0.0.1" }, property: "toDestination", hint: /unknown property; expected one of/ },
   { kind: "Sysctl", over: { val: 1 }, property: "val", hint: /unknown property; expected one of/ },
   { kind: "Ping", over: { timeout: 5 }, property: "timeout", hint: /unknown property; expected one of/ },
+  { kind: "BridgedNamespace", over: { namespace: "ns1" }, property: "namespace", hint: /unknown property; expected one of/ },
 ];
 
 /** Every reason must say what would be accepted, not only what is wrong. */
@@ -264,7 +283,7 @@ function goodConnection(): Props {
 
 function inputsOf(row: Row): Props {
   const inputs: Props = { ...VALID[row.kind], ...(row.over ?? {}) };
-  if (row.kind === "LabVm") return inputs;
+  if (!WITH_CONNECTION.has(row.kind)) return inputs;
   if (!("conn" in row)) inputs.connection = goodConnection();
   else if (row.conn && typeof row.conn === "object") inputs.connection = { ...goodConnection(), ...(row.conn as Props) };
   else inputs.connection = row.conn;
@@ -343,10 +362,15 @@ test.serial("control: the same probes do see one real login (so the check above 
   }
 });
 
-test.serial("the corpus covers every resource and the connection, and at least 60 inputs", async (t) => {
+test.serial("the corpus covers every resource the core exports and the connection, and at least 60 inputs", async (t) => {
   t.true(ROWS.length >= 60, `${ROWS.length} rows`);
-  for (const k of Object.keys(PROVIDERS)) t.true(ROWS.some((r) => r.kind === k), k);
-  for (const k of WITH_CONNECTION) t.true(ROWS.some((r) => r.kind === k && r.property.startsWith("connection")), `${k} connection`);
+  t.true(Object.keys(PROVIDERS).length >= 9, `providers found in the core's exports: ${Object.keys(PROVIDERS).join(", ")}`);
+  t.true(WITH_CONNECTION.size >= 8, `kinds that take a connection: ${[...WITH_CONNECTION].join(", ")}`);
+  for (const k of Object.keys(PROVIDERS)) {
+    t.truthy(VALID[k], `${k}: no valid input set (VALID)`);
+    t.true(ROWS.some((r) => r.kind === k && "over" in r && !("conn" in r)), `${k}: no row with a bad input`);
+    if (WITH_CONNECTION.has(k)) t.true(ROWS.some((r) => r.kind === k && r.property.startsWith("connection")), `${k}: no row with a bad connection`);
+  }
   const properties = [...new Set(ROWS.map((r) => `${r.kind}.${r.property}`))].sort();
   const dir = path.resolve(__dirname, "..", "figures");
   await fs.mkdir(dir, { recursive: true });

@@ -4,8 +4,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import { LAB_ROOT, labDown, labUp, type Lab, type LabVmInfo } from "../../provider/lab";
-import { run } from "../../provider/lab/exec";
-import { engineBinDir, pulumiCli, REPO_ROOT, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { runLocal } from "../../provider/lab/exec";
+import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { Steps } from "../helpers/steps";
 import { snapshot, type HostSnapshot } from "../helpers/snapshot";
 
 /**
@@ -48,13 +49,11 @@ let binDir = "";
 let keyDir = "";
 let wrongKey = "";
 let startedAt = 0;
-let completed = 0;
 let before: HostSnapshot[] = [];
 /** Everything the CLI printed (and the plain export), by command; the verbose engine log (stderr of the -v=9 run) apart. */
 const outputs: Array<{ what: string; text: string }> = [];
 let verboseStderr = "";
 let showSecrets = "";
-const times: Record<string, number> = {};
 
 const vms = (): LabVmInfo[] => {
   if (!lab) throw new Error("the lab is not up (see the before hook)");
@@ -84,20 +83,8 @@ async function setPrivateKey(key: string, what: string): Promise<PulumiResult> {
 }
 
 
-function step(n: number, title: string, body: (t: ExecutionContext) => Promise<void>) {
-  test.serial(`${n}. ${title}`, async (t) => {
-    if (completed < n - 1) {
-      t.fail(`step ${n - 1} did not complete, so this step cannot run`);
-      return;
-    }
-    const started = Date.now();
-    try {
-      await body(t);
-    } finally {
-      times[`${n}. ${title}`] = Date.now() - started;
-    }
-  });
-}
+const steps = new Steps(test);
+const step = steps.step;
 
 // ---- What to look for. ----
 
@@ -223,7 +210,7 @@ test.before(async (t) => {
   lab = await labUp({ name: LAB, index: LAB_INDEX, nodes: 2 });
   binDir = await engineBinDir();
   keyDir = await fs.mkdtemp(path.join(os.tmpdir(), "pulumi-netns-secr-wrongkey-"));
-  await run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-the-lab-key", "-f", path.join(keyDir, "id")]);
+  await runLocal(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-the-lab-key", "-f", path.join(keyDir, "id")]);
   wrongKey = await fs.readFile(path.join(keyDir, "id"), "utf8");
   stack = await TestStack.create(STACK, { binDir, passphrase: PASSPHRASE });
   before = await Promise.all(vms().map((vm) => snapshot(vm)));
@@ -248,7 +235,7 @@ test.after.always(async (t) => {
   }
   if (keyDir) await fs.rm(keyDir, { recursive: true, force: true });
   await labDown(LAB);
-  t.log("steps:\n" + Object.entries(times).map(([k, ms]) => `  ${(ms / 1000).toFixed(1).padStart(6)} s  ${k}`).join("\n"));
+  t.log(steps.report());
 });
 
 // ---- The steps. ----
@@ -274,18 +261,22 @@ step(1, "configure the README's way; preview and preview --diff show the connect
   const pd = await cli(["preview", "--diff"]);
   if (!ok(t, pd, "pulumi preview --diff")) return;
   t.regex(pd.stdout, /connection\s*:\s*\[secret\]/, "preview --diff shows the connection as [secret]");
-  completed = 1;
+  steps.completed = 1;
 });
+
+let createdByUp = 0;
 
 step(2, "up builds both nodes over the pinned, key-authenticated connections", async (t) => {
   const up = await cli(["up", "--yes"]);
   if (!ok(t, up, "pulumi up")) return;
+  createdByUp = resourceSummary(up.stdout).created ?? 0;
+  t.true(createdByUp > 0, "up reports what it created");
   const out = await cli(["stack", "output", "connectivity", "--json"]);
   if (!ok(t, out, "pulumi stack output connectivity")) return;
   const c = JSON.parse(out.stdout) as Record<string, boolean>;
   t.is(Object.keys(c).length, 8);
   t.deepEqual(Object.entries(c).filter(([, v]) => v !== true), [], "every probe reachable");
-  completed = 2;
+  steps.completed = 2;
 });
 
 step(3, "stack export holds the key only as ciphertext; the control export --show-secrets holds it", async (t) => {
@@ -299,13 +290,17 @@ step(3, "stack export holds the key only as ciphertext; the control export --sho
   const needles = needlesOf("lab key", vms()[0].privateKey, []);
   const body = needles.filter((n) => !n.name.includes("base64 of"));
   t.deepEqual(hitsIn(showSecrets, body).sort(), body.map((n) => n.name).sort(), "--show-secrets contains the BEGIN line and every chunk");
-  completed = 3;
+  steps.completed = 3;
 });
 
-step(4, "refresh", async (t) => {
+step(4, "refresh over the secret connections finds every resource as up left it", async (t) => {
   const r = await cli(["refresh", "--yes"]);
   if (!ok(t, r, "pulumi refresh")) return;
-  completed = 4;
+  // Each read went over the (secret) connection and found its object unchanged: no resource is
+  // reported gone or changed, and all of them were read.
+  t.deepEqual(shownSteps(r.stdout, ["deleted", "updated", "update", "delete"]), [], "refresh reports nothing gone or changed");
+  t.deepEqual(resourceSummary(r.stdout), { unchanged: createdByUp }, `Resources: ${createdByUp} unchanged`);
+  steps.completed = 4;
 });
 
 step(5, "a config change (node2's NS1 address): preview --diff shows it, the connection still [secret]", async (t) => {
@@ -316,7 +311,7 @@ step(5, "a config change (node2's NS1 address): preview --diff shows it, the con
   if (!ok(t, pd, "pulumi preview --diff")) return;
   t.true(pd.stdout.includes(`"172.16.1.2/24" => "172.16.1.9/24"`), "the veth's address change is shown");
   t.regex(pd.stdout, /connection\s*:\s*\[secret\]/);
-  completed = 5;
+  steps.completed = 5;
 });
 
 step(6, "an up with a wrong private key fails with an authentication error naming the hosts, never the key", async (t) => {
@@ -336,7 +331,7 @@ step(6, "an up with a wrong private key fails with an authentication error namin
   t.log(`pulumi up -v=9 (wrong key): exit ${v.code} in ${(v.ms / 1000).toFixed(1)} s, ${(v.stderr.length / 1024).toFixed(0)} KiB of log`);
   t.not(v.code, 0, "the verbose up fails the same way");
   if (!ok(t, await setPrivateKey(vms()[0].privateKey, "the lab key"), "pulumi config set --secret privateKey (restored)")) return;
-  completed = 6;
+  steps.completed = 6;
 });
 
 let destroyedIn7 = false;
@@ -346,7 +341,7 @@ let destroyedIn7 = false;
 // every resource whose only change was the connection, and destroy/refresh then failed. The
 // update now proves the new connection with one round trip first.
 test.serial("7. after that failed up and the key restored in config, the state keeps the working key and destroy works", async (t) => {
-  if (completed < 6) return t.fail("step 6 did not complete, so this step cannot run");
+  if (steps.completed < 6) return t.fail("step 6 did not complete, so this step cannot run");
   const shown = await st().run(["stack", "export", "--show-secrets"]); // like the control: not part of the searched output
   if (ok(t, shown, "pulumi stack export --show-secrets")) {
     const wrongBody = bodyLines(wrongKey)[2];
@@ -363,7 +358,7 @@ test.serial("7. after that failed up and the key restored in config, the state k
 });
 
 test.serial("8. recovery: an up with the restored key, then destroy; both hosts are as before", async (t) => {
-  if (completed < 6) return t.fail("step 6 did not complete, so this step cannot run");
+  if (steps.completed < 6) return t.fail("step 6 did not complete, so this step cannot run");
   if (!destroyedIn7) {
     const up = await cli(["up", "--yes", "--skip-preview"]);
     if (!ok(t, up, "pulumi up (restored key)")) return;
@@ -372,7 +367,7 @@ test.serial("8. recovery: an up with the restored key, then destroy; both hosts 
   }
   const after = await Promise.all(vms().map((vm) => snapshot(vm)));
   t.deepEqual(after, before, "both hosts as before the first up");
-  completed = 8;
+  steps.completed = 8;
 });
 
 interface Found {
@@ -413,7 +408,7 @@ async function writeSecretsFigures(): Promise<void> {
         decryptedAutomaticLogHits: count("[info]").reduce((s, f) => s + f.hits.length, 0),
         automaticLogs: { decrypted: decoded.plog, gunzipped: decoded.gzip, undecodable: decoded.undecodable.length },
         controlShowSecretsHits: controlHits.length,
-        stepsCompleted: completed,
+        stepsCompleted: steps.completed,
       },
       null,
       2,
@@ -450,7 +445,7 @@ test.serial("9. the private keys appear nowhere in plaintext: CLI output, export
   await writeSecretsFigures();
 
   const stateFiles = asserted[1].items;
-  t.is(completed, 8, "every step of the run completed (otherwise the search covers less)");
+  t.is(steps.completed, 8, "every step of the run completed (otherwise the search covers less)");
   t.true(outputs.length >= 15, `the output of every command was collected (${outputs.length})`);
   t.true(stateFiles >= 3, `the stack's files were searched (${stateFiles})`);
   t.true(decoded.plog + decoded.gzip > 0, "the CLI's automatic logs were found");

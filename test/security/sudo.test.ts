@@ -3,8 +3,9 @@ import * as fs from "node:fs/promises";
 import * as net from "node:net";
 import * as path from "node:path";
 import { labDown, labStatus, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
-import { run } from "../../provider/lab/exec";
+import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { Steps } from "../helpers/steps";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
 /**
@@ -42,7 +43,6 @@ let binDir = "";
 let before: HostSnapshot[] = [];
 let userCreated = false;
 let ruleInstalled = false;
-let completed = 0;
 
 const vms = (): LabVmInfo[] => {
   if (!lab) throw new Error("the lab is not up (see the before hook)");
@@ -54,15 +54,8 @@ const st = (): TestStack => {
 };
 
 
-function step(n: number, title: string, body: (t: ExecutionContext) => Promise<void>) {
-  test.serial(`${n}. ${title}`, async (t) => {
-    if (completed < n - 1) {
-      t.fail(`step ${n - 1} did not complete, so this step cannot run`);
-      return;
-    }
-    await body(t);
-  });
-}
+const steps = new Steps(test);
+const step = steps.step;
 
 /** Point both nodes at the lab VMs as `user`, with `sudo`. */
 async function configure(t: ExecutionContext, user: string, sudo: boolean): Promise<boolean> {
@@ -171,7 +164,7 @@ test.after.always(async (t) => {
   );
   if (ruleInstalled) await fs.rm(RULE_FILE, { force: true });
   if (userCreated) {
-    const r = await run(["userdel", "--remove", RULE_USER], { allowFail: true });
+    const r = await runLocal(["userdel", "--remove", RULE_USER], { allowFail: true });
     if (r.code !== 0) t.log(`cleanup: userdel ${RULE_USER}: ${r.stderr.trim()}`);
   }
 });
@@ -182,7 +175,7 @@ step(1, "as the lab's sudo user with sudo: true, up works, the namespaces ping, 
   const user = vms()[0].users.sudo;
   t.is(user, "pnetns");
   if (!(await configure(t, user, true))) return;
-  if (await upPingDestroy(t, user)) completed = 1;
+  if (await upPingDestroy(t, user)) steps.completed = 1;
 });
 
 step(2, "the same user with sudo: false: up fails naming user@host, the command and the refusal, and leaves nothing", async (t) => {
@@ -203,7 +196,7 @@ step(2, "the same user with sudo: false: up fails naming user@host, the command 
   t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), before, "both hosts exactly as before");
   const d = await st().run(["destroy", "--yes"]);
   if (!ok(t, d, "pulumi destroy after the failed up")) return;
-  completed = 2;
+  steps.completed = 2;
 });
 
 /** Wait until host:22 answers with an SSH banner (after sshd re-executes on SIGHUP). */
@@ -237,13 +230,13 @@ step(3, `the README's sudo rule is sufficient: a user with only "USER ALL=(root)
   t.is(`${RULE_USER} ${documented?.[2]}`, README_RULE, "the rule tested is the README's, with its user replaced");
 
   // The user: no password login ("*"), as the lab's own sudo user.
-  if ((await run(["id", "-u", RULE_USER], { allowFail: true })).code !== 0) {
-    await run(["useradd", "--create-home", "--shell", "/bin/bash", "--password", "*", RULE_USER]);
+  if ((await runLocal(["id", "-u", RULE_USER], { allowFail: true })).code !== 0) {
+    await runLocal(["useradd", "--create-home", "--shell", "/bin/bash", "--password", "*", RULE_USER]);
     userCreated = true;
   }
   const tmp = `${RULE_FILE}-tmp`;
   await fs.writeFile(tmp, README_RULE + "\n", { mode: 0o440 });
-  const check = await run(["visudo", "-cf", tmp], { allowFail: true });
+  const check = await runLocal(["visudo", "-cf", tmp], { allowFail: true });
   if (check.code !== 0) {
     await fs.rm(tmp, { force: true });
     t.fail(`visudo rejects the README's rule: ${check.stdout}${check.stderr}`);
@@ -253,7 +246,7 @@ step(3, `the README's sudo rule is sufficient: a user with only "USER ALL=(root)
   ruleInstalled = true;
 
   // Its sudo rights are exactly the rule: sh as root, nothing else.
-  const list = (await run(["sudo", "-l", "-U", RULE_USER], { allowFail: true })).stdout;
+  const list = (await runLocal(["sudo", "-l", "-U", RULE_USER], { allowFail: true })).stdout;
   t.log(`sudo -l -U ${RULE_USER}:\n${list.trim()}`);
   const vm1 = vms()[0];
   const asUser = (cmd: string) => vmExec(vm1, ["su", "-s", "/bin/sh", RULE_USER, "-c", cmd], { allowFail: true });
@@ -275,5 +268,5 @@ step(3, `the README's sudo rule is sufficient: a user with only "USER ALL=(root)
   }
 
   if (!(await configure(t, RULE_USER, true))) return;
-  if (await upPingDestroy(t, RULE_USER)) completed = 3;
+  if (await upPingDestroy(t, RULE_USER)) steps.completed = 3;
 });

@@ -32,9 +32,9 @@ test("Route: each bad input is rejected naming its property", async (t) => {
   await rejects(t, routeProvider, "Route", route({ table: 4294967296 }), "table");
 });
 
-// Regression (was a bug (provider/resources/route.ts:24-29): z.union's custom `error` replaces the issues of its branches,
+// Regression test for a fixed bug (provider/resources/route.ts:24-29): z.union's custom `error` replaces the issues of its branches,
 // so the refine message at line 27 ("host bits zero, e.g. 172.16.1.0/24") is never shown; an input that IS in
-// CIDR form is told it is not. Expected: the reason explains the host bits. Remove .failing once fixed.
+// CIDR form is told it is not. Expected: the reason explains the host bits.
 test("Route: a destination with host bits set is told about the host bits", async (t) => {
   await rejects(t, routeProvider, "Route", route({ destination: "172.16.1.5/24" }), "destination", /host bits/);
 });

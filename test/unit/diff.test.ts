@@ -61,11 +61,11 @@ for (const [kind, p, make, outs] of ALL) {
     t.deepEqual(r, { changes: true, replaces: ["connection"], deleteBeforeReplace: false });
   });
 
-  // Regression (was a bug (provider/resource.ts:49 WHERE includes "user", and :116 skips deleteBeforeReplace for connection replaces):
+  // Regression test for a fixed bug (provider/resource.ts:49 WHERE includes "user", and :116 skips deleteBeforeReplace for connection replaces):
   // changing only connection.user (e.g. root → admin with sudo) on the same host:port plans a create-before-delete
   // replacement of the same kernel object; the create then refuses ("already exists and is not managed by this
   // resource"). The ID (resource.ts:56) does not include the user either. Expected: in place (or at least
-  // deleteBeforeReplace: true). Remove .failing once fixed.
+  // deleteBeforeReplace: true).
   test(`${kind}: changing only connection.user on the same host does not plan a create-before-delete of the same object`, async (t) => {
     const r = await diff(p, make(), make({ connection: conn({ user: "admin", sudo: true }) }), outs);
     t.false(r.replaces.includes("connection") && !r.deleteBeforeReplace, JSON.stringify(r));
@@ -128,12 +128,12 @@ test("Route: via and device change in place; destination, namespace, metric and 
   }
 });
 
-// Regression (was a bug (provider/resources/route.ts:53-54, idOf/namesOf): an absent metric is encoded as "" and an absent table as
+// Regression test for a fixed bug (provider/resources/route.ts:53-54, idOf/namesOf): an absent metric is encoded as "" and an absent table as
 // "main", but the kernel stores an IPv4 route without a metric as metric 0 and the main table is table 254. So
 // metric undefined → 0 (or table undefined → 254) is a replacement whose new route IS the old kernel route, yet
 // deleteBeforeReplace is false: create runs first, `ip route add` hits "File exists" and the update fails with
 // "a route ... already exists ... and is not managed by this resource". Expected: deleteBeforeReplace true
-// (or no replacement). Remove .failing once fixed.
+// (or no replacement).
 test("Route: metric absent → 0, or table absent → 254 (the same kernel route) deletes first", async (t) => {
   t.true((await diff(routeProvider, route(), route({ metric: 0 }))).deleteBeforeReplace, "metric 0");
   t.true((await diff(routeProvider, route(), route({ table: 254 }))).deleteBeforeReplace, "table 254");

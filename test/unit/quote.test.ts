@@ -1,7 +1,8 @@
 import test from "ava";
 import { existsSync } from "node:fs";
 import { shellJoin, shellQuote } from "../../provider/ssh/quote";
-import { prng, sh } from "./support";
+import fc from "fast-check";
+import { propertySeed, sh } from "./support";
 
 /** Strings that would be shell syntax if they reached a shell unquoted. */
 const HOSTILE = [
@@ -96,30 +97,19 @@ test("hostile strings survive bash as well", (t) => {
   else t.deepEqual(echoBack(HOSTILE, "/bin/bash"), expected(HOSTILE));
 });
 
-/** A random string of code points: mostly shell metacharacters and ASCII, some of all Unicode (no NUL, no lone surrogates). */
-function randomString(rnd: () => number): string {
-  const meta = " \t\n\r'\"\\$`;|&<>(){}[]*?~!#=%-";
-  const len = Math.floor(rnd() * 24);
-  let s = "";
-  for (let i = 0; i < len; i++) {
-    const pick = rnd();
-    let cp: number;
-    if (pick < 0.35) cp = meta.charCodeAt(Math.floor(rnd() * meta.length));
-    else if (pick < 0.6) cp = 1 + Math.floor(rnd() * 0x7f);
-    else if (pick < 0.8) cp = 0x80 + Math.floor(rnd() * 0x780);
-    else cp = 1 + Math.floor(rnd() * 0x10ffff);
-    if (cp >= 0xd800 && cp <= 0xdfff) cp = 0xfffd;
-    s += String.fromCodePoint(cp);
-  }
-  return s;
-}
+/** Strings of code points: mostly shell metacharacters and ASCII, some of all Unicode (no NUL, no lone surrogates). */
+const META = " \t\n\r'\"\\$`;|&<>(){}[]*?~!#=%-";
+const codePoint = fc.oneof(
+  { weight: 35, arbitrary: fc.constantFrom(...META) },
+  { weight: 25, arbitrary: fc.integer({ min: 1, max: 0x7f }).map((c) => String.fromCodePoint(c)) },
+  { weight: 20, arbitrary: fc.integer({ min: 0x80, max: 0x7ff }).map((c) => String.fromCodePoint(c)) },
+  { weight: 20, arbitrary: fc.integer({ min: 1, max: 0x10ffff }).map((c) => String.fromCodePoint(c >= 0xd800 && c <= 0xdfff ? 0xfffd : c)) },
+);
+const shellString = fc.array(codePoint, { maxLength: 24 }).map((a) => a.join(""));
 
-test("property: 400 seeded random strings each come back from /bin/sh verbatim", (t) => {
-  const rnd = prng(0x5eed);
-  for (let i = 0; i < 400; i++) {
-    const s = randomString(rnd);
-    const got = echoBack([s]);
-    if (!got.equals(expected([s]))) t.fail(`case ${i}: ${JSON.stringify(s)} came back as ${JSON.stringify(got.toString("utf8"))}`);
-  }
+test("property: 400 random strings each come back from /bin/sh verbatim", (t) => {
+  const seed = propertySeed();
+  t.log(`seed ${seed}`);
+  fc.assert(fc.property(shellString, (s) => echoBack([s]).equals(expected([s]))), { seed, numRuns: 400 });
   t.pass();
 });

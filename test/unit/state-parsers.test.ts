@@ -2,7 +2,7 @@ import test from "ava";
 import { readFileSync } from "node:fs";
 import { orderLike, parseLink } from "../../provider/state/link";
 import { parseRoutes } from "../../provider/state/route";
-import { linkShow } from "../../provider/ip/link";
+import { addrShow } from "../../provider/ip/addr";
 import { shellJoin } from "../../provider/ssh/quote";
 import { sh } from "./support";
 
@@ -15,8 +15,8 @@ const ipOut = (cmd: string) => {
 const hasIp = sh(`export PATH="$PATH:/usr/sbin:/sbin"; command -v ip`).code === 0;
 const local = hasIp ? test : test.skip;
 
-local("parseLink on this machine's `ip -json -details addr show dev lo` (the provider's linkShow)", (t) => {
-  const lo = parseLink(ipOut(shellJoin(linkShow(undefined, "lo"))));
+local("parseLink on this machine's `ip -json -details addr show dev lo` (the provider's addrShow)", (t) => {
+  const lo = parseLink(ipOut(shellJoin(addrShow(undefined, "lo"))));
   if (!lo) return t.fail("no link parsed");
   t.is(lo.name, "lo");
   t.is(lo.mtu, Number(readFileSync("/sys/class/net/lo/mtu", "utf8")));

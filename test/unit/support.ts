@@ -41,16 +41,19 @@ export function tempDir(prefix: string): { dir: string; cleanup: () => void } {
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** mulberry32: a small seeded PRNG, so property-style loops are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The fast-check seed property tests use unless told otherwise: fixed, so every run tries the same cases. */
+export const DEFAULT_SEED = 20261124;
+
+/**
+ * The seed for a property test: DEFAULT_SEED, or the number in env `name` (to rerun a
+ * reported case, or to explore others). Printed, so a failure can always be repeated.
+ */
+export function propertySeed(name = "PROPERTY_SEED"): number {
+  const raw = process.env[name];
+  if (raw !== undefined && !/^\d+$/.test(raw)) throw new Error(`${name} must be a whole number, not ${JSON.stringify(raw)}`);
+  const seed = raw === undefined ? DEFAULT_SEED : Number(raw) >>> 0;
+  console.log(`property seed ${seed}${raw === undefined ? " (default)" : ""}; rerun with ${name}=${seed}`);
+  return seed;
 }
 
 /** The check half of a provider (structural, so this file does not import the provider core). */

@@ -1,9 +1,10 @@
 import test from "ava";
 import { isIP } from "node:net";
 import {
-  bigIntToIp, canonicalCidr, cidr, cidrContains, cidrList, cidrNetwork, ifName, ipToBigInt, mtu, netnsName, parseCidr,
+  bigIntToIp, canonicalCidr, cidr, cidrContains, cidrList, cidrNetwork, ifName, ipAddress, ipFamily, ipToBigInt, mtu, netnsName, parseCidr,
 } from "../../provider/validate/net";
-import { prng } from "./support";
+import fc from "fast-check";
+import { propertySeed } from "./support";
 
 const ok = (schema: { safeParse(v: unknown): { success: boolean } }, v: unknown) => schema.safeParse(v).success;
 const message = (schema: { safeParse(v: unknown): { success: boolean; error?: { issues: Array<{ message: string }> } } }, v: unknown) =>
@@ -122,40 +123,69 @@ test("ipToBigInt of known addresses", (t) => {
 /** WHATWG's URL parser serialises IPv6 hosts with RFC 5952 compression: an independent oracle. */
 const urlCanonical = (ip: string) => new URL(`http://[${ip}]/`).hostname.slice(1, -1);
 
+const SEED = propertySeed();
+const runs = (numRuns: number) => ({ seed: SEED, numRuns });
+/** Zero-heavy hextets, so zero runs of every length and position occur. */
+const hextet = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff }));
+const hextets = fc.array(hextet, { minLength: 8, maxLength: 8 });
+const v6 = hextets.map((h) => h.reduce((acc, x) => (acc << 16n) | BigInt(x), 0n));
+const v4 = fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 4 }).map((o) => o.join("."));
+
 test("property: IPv6 bigint → text → bigint round trips and matches the URL parser's canonical text", (t) => {
-  const rnd = prng(6);
-  for (let i = 0; i < 2000; i++) {
-    let n = 0n;
-    // Zero-heavy hextets, so zero runs of every length and position occur.
-    for (let h = 0; h < 8; h++) n = (n << 16n) | (rnd() < 0.5 ? 0n : BigInt(Math.floor(rnd() * 0x10000)));
+  t.log(`seed ${SEED}`);
+  fc.assert(fc.property(v6, (n) => {
     const text = bigIntToIp(n, 6);
-    if (isIP(text) !== 6 || ipToBigInt(text) !== n || urlCanonical(text) !== text) {
-      return t.fail(`${n.toString(16)} → ${text} (URL parser: ${urlCanonical(text)})`);
-    }
-  }
+    return isIP(text) === 6 && ipToBigInt(text) === n && urlCanonical(text) === text;
+  }), runs(2000));
   t.pass();
 });
 
 test("property: IPv4 text → bigint → text round trips", (t) => {
-  const rnd = prng(4);
-  for (let i = 0; i < 2000; i++) {
-    const ip = [0, 0, 0, 0].map(() => Math.floor(rnd() * 256)).join(".");
-    const back = bigIntToIp(ipToBigInt(ip), 4);
-    if (back !== ip) return t.fail(`${ip} → ${back}`);
-  }
+  fc.assert(fc.property(v4, (ip) => bigIntToIp(ipToBigInt(ip), 4) === ip), runs(2000));
   t.is(bigIntToIp(0n, 4), "0.0.0.0");
   t.is(bigIntToIp(0xffffffffn, 4), "255.255.255.255");
 });
 
 test("property: non-canonical IPv6 spellings parse to the same number as the canonical one", (t) => {
-  const rnd = prng(66);
-  for (let i = 0; i < 500; i++) {
-    const hextets = Array.from({ length: 8 }, () => (rnd() < 0.4 ? 0 : Math.floor(rnd() * 0x10000)));
-    const long = hextets.map((h) => h.toString(16).padStart(4, "0").toUpperCase()).join(":");
-    const n = hextets.reduce((acc, h) => (acc << 16n) | BigInt(h), 0n);
-    if (ipToBigInt(long) !== n || ipToBigInt(urlCanonical(long)) !== n) return t.fail(long);
-  }
+  fc.assert(fc.property(hextets, (h) => {
+    const long = h.map((x) => x.toString(16).padStart(4, "0").toUpperCase()).join(":");
+    const n = h.reduce((acc, x) => (acc << 16n) | BigInt(x), 0n);
+    return ipToBigInt(long) === n && ipToBigInt(urlCanonical(long)) === n;
+  }), runs(500));
   t.pass();
+});
+
+test("property: an address is inside its own network, for every prefix, IPv4 and IPv6", (t) => {
+  const addr = fc.oneof(v4, v6.map((n) => bigIntToIp(n, 6)));
+  fc.assert(fc.property(addr, fc.integer({ min: 0, max: 128 }), (ip, p) => {
+    const prefix = ipFamily(ip) === 4 ? p % 33 : p;
+    const net = cidrNetwork(`${ip}/${prefix}`);
+    return net !== undefined && cidrContains(net, ip) && cidrNetwork(net) === net && canonicalCidr(net) === net;
+  }), runs(1000));
+  t.pass();
+});
+
+test("IPv6: mapped, embedded-IPv4 and zone-id forms", (t) => {
+  t.is(canonicalCidr("::FFFF:10.0.0.1/128"), "::ffff:a00:1/128"); // as the URL parser and RFC 5952 hextets write it
+  t.is(cidrNetwork("::ffff:10.0.0.1/120"), "::ffff:a00:0/120");
+  t.true(cidrContains("::ffff:0:0/96", "::ffff:10.0.0.1"));
+  t.false(cidrContains("::ffff:0:0/96", "10.0.0.1")); // families never mix
+  t.false(ok(ipAddress, "fe80::1%eth0")); // a zone id means nothing in a route or address here
+  t.false(ok(cidr, "fe80::1%eth0/64"));
+  t.false(ok(ipAddress, "10.1")); // shorthand some parsers take; `ip` reads it differently
+  t.false(ok(ipAddress, "0x0a.0.0.1"));
+  t.throws(() => ipToBigInt("10.1"), { message: /not an IP address/ });
+});
+
+test("IPv6: network, containment and canonical text at the edges", (t) => {
+  t.is(cidrNetwork("2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/64"), "2001:db8:ffff:ffff::/64");
+  t.is(cidrNetwork("2001:db8::1/127"), "2001:db8::/127");
+  t.is(cidrNetwork("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/1"), "8000::/1");
+  t.true(cidrContains("2001:db8::/127", "2001:db8::1"));
+  t.false(cidrContains("2001:db8::/127", "2001:db8::2"));
+  t.true(cidrContains("fd00::1/128", "FD00:0:0:0:0:0:0:1"));
+  t.is(bigIntToIp((1n << 128n) - 1n, 6), "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
+  t.is(canonicalCidr("2001:DB8:0:0:0:0:2:1/64"), "2001:db8::2:1/64");
 });
 
 test("mtu: 68-65535 whole numbers", (t) => {

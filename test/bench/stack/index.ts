@@ -48,5 +48,5 @@ export = async () => {
     });
   });
 
-  return { hosts, namespaces, compact, resources: hosts * (1 + (compact ? 1 : 3) * namespaces + Math.max(hosts - 1, 0) + 2) };
+  return { hosts, namespaces, compact, resources: hosts * (1 + (compact ? 1 : 3) * namespaces + Math.max(hosts - 1, 0) + 2 + 2) }; // + 2 FORWARD rules
 };

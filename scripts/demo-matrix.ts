@@ -1,13 +1,13 @@
 /**
  * Prints a ping matrix between every namespace of every node of the demo stack, over SSH.
- * Usage: pulumi stack output nodeSummary --json | node dist/examples/two-node/matrix.js [labName]
+ * Usage: pulumi stack output nodeSummary --json | node dist/scripts/demo-matrix.js [labName]
  * Targets are the stack's own addresses on the lab; nothing else is pinged.
  */
 import { readFileSync } from "node:fs";
-import { labGet } from "../../provider/lab";
-import { connectionSchema } from "../../provider/ssh/connection";
-import { pool } from "../../provider/ssh/pool";
-import { shellJoin } from "../../provider/ssh/quote";
+import { labGet } from "../provider/lab";
+import { connectionSchema } from "../provider/ssh/connection";
+import { pool } from "../provider/ssh/pool";
+import { shellJoin } from "../provider/ssh/quote";
 
 interface NodeSummary {
   name: string;

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { defineResource, run, type WithConnection } from "../resource";
+import { linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp } from "../ip/link";
+import { bridgeFdbAppend, bridgeFdbDel, bridgeFdbShow, linkAddVxlan, parseFloodPeers } from "../ip/vxlan";
+import { stableMac } from "../ip/mac";
+import { bigIntToIp, ifName, ipAddress, ipFamily, ipToBigInt, mtu } from "../validate/net";
+import { port } from "../validate/iptables";
+import { Script } from "../ssh/script";
+import { shellJoin } from "../ssh/quote";
+import { orderLike } from "../state/link";
+import { OWNER_MARK, ownedLinkProbe } from "../marker";
+import type { CheckFailure } from "../validate/errors";
+
+export interface VxlanInputs extends WithConnection {
+  name: string;
+  vni: number;
+  local: string;
+  device: string;
+  bridge?: string;
+  peers: string[];
+  mtu?: number;
+  port: number;
+}
+
+export interface VxlanOutputs {
+  mac: string;
+}
+
+/** An address as `ip`/`bridge` print it (IPv6 compressed), so state compares equal with what read sees. */
+const canonicalIp = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
+
+export const vxlanFields = {
+  name: ifName,
+  vni: z.number({ error: "vni must be a number 1-16777215" }).int("vni must be a whole number").min(1, "vni must be 1-16777215 (24 bits; 0 is reserved)").max(16777215, "vni must be 1-16777215 (24 bits)"),
+  local: canonicalIp,
+  device: ifName,
+  bridge: ifName.optional(),
+  peers: z.array(canonicalIp).default([]).refine((l) => new Set(l).size === l.length, "peers must not repeat"),
+  mtu: mtu.optional(),
+  port: port.default(4789),
+};
+
+const SHOW = (name: string) => ["ip", "-json", "-details", "link", "show", "dev", name];
+
+export const vxlanProvider = defineResource<VxlanInputs, VxlanOutputs>({
+  kind: "Vxlan",
+  fields: vxlanFields,
+  crossCheck: (i) => {
+    const f: CheckFailure[] = [];
+    if (i.peers.includes(i.local)) f.push({ property: "peers", reason: `Vxlan.peers: ${i.local} is this node's own address (local); list only the other nodes` });
+    const other = i.peers.find((p) => ipFamily(p) !== ipFamily(i.local));
+    if (other) f.push({ property: "peers", reason: `Vxlan.peers: ${other} is not the same IP family as local ${i.local}` });
+    return f;
+  },
+  replaceOn: ["name", "vni", "local", "device", "port"],
+  idOf: (i) => `link/${i.name}`,
+  namesOf: (i) => [`link//${i.name}`],
+
+  async create(c, i) {
+    const s = new Script()
+      .refuseIf(linkExists(undefined, i.name), `link ${i.name} already exists and is not managed by this resource; delete it or choose another name`)
+      .step(linkAddVxlan(undefined, i.name, { ...i, address: stableMac(c.host, "", i.name) }), linkDel(undefined, i.name))
+      .step(linkSetAlias(undefined, i.name, OWNER_MARK));
+    if (i.bridge) s.step(linkSetMaster(undefined, i.name, i.bridge));
+    for (const p of i.peers) s.step(bridgeFdbAppend(undefined, i.name, p));
+    s.step(linkSetUp(undefined, i.name)).raw(shellJoin(SHOW(i.name)));
+    return { mac: parseVxlan(await run(c, s.toString()))?.mac ?? "" };
+  },
+
+  async read(c, state) {
+    const out = await run(c, `${shellJoin(SHOW(state.name))} 2>/dev/null || true; echo '#'; ${shellJoin(bridgeFdbShow(undefined, state.name))} 2>/dev/null || true`);
+    const [link, fdb] = out.split("\n#\n");
+    const live = parseVxlan(link);
+    if (!live || live.alias !== OWNER_MARK) return undefined;
+    return {
+      vni: live.vni, local: live.local, device: live.device, port: live.port, bridge: live.master, mac: live.mac,
+      peers: orderLike(parseFloodPeers(fdb ?? ""), state.peers),
+      ...(state.mtu !== undefined ? { mtu: live.mtu } : {}),
+    };
+  },
+
+  async update(c, olds, news) {
+    const s = new Script();
+    if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
+    if (news.bridge !== olds.bridge) s.step(news.bridge ? linkSetMaster(undefined, news.name, news.bridge) : linkSetNoMaster(undefined, news.name));
+    // Peers come and go in place: only the flood entries that changed.
+    for (const p of olds.peers ?? []) if (!news.peers.includes(p)) s.raw(`${shellJoin(bridgeFdbDel(undefined, news.name, p))} 2>/dev/null || true`);
+    for (const p of news.peers) if (!(olds.peers ?? []).includes(p)) s.step(bridgeFdbAppend(undefined, news.name, p), bridgeFdbDel(undefined, news.name, p));
+    s.raw(shellJoin(SHOW(news.name)));
+    return { mac: parseVxlan(await run(c, s.toString()))?.mac ?? olds.mac };
+  },
+
+  async delete(c, state) {
+    // The flood entries go with the link.
+    await run(c, `if ${ownedLinkProbe(undefined, state.name)}; then ${shellJoin(linkDel(undefined, state.name))}; fi`);
+  },
+});
+
+interface VxlanLive {
+  alias?: string;
+  mac: string;
+  mtu: number;
+  master?: string;
+  vni: number;
+  local: string;
+  device?: string;
+  port: number;
+}
+
+/** `ip -json -details link show` of a vxlan device; undefined if absent or of another kind. */
+export function parseVxlan(json: string | undefined): VxlanLive | undefined {
+  const start = json?.indexOf("[") ?? -1;
+  if (!json || start < 0) return undefined;
+  const l = (JSON.parse(json.slice(start, json.lastIndexOf("]") + 1)) as Array<Record<string, any>>)[0]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const d = l?.linkinfo?.info_data;
+  if (!l || l.linkinfo?.info_kind !== "vxlan" || !d) return undefined;
+  return { alias: l.ifalias, mac: l.address, mtu: l.mtu, master: l.master, vni: d.id, local: d.local ?? d.local6, device: d.link, port: d.port };
+}
