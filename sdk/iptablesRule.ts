@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface IptablesRuleArgs {
   /** The host to add the rule on. */
@@ -57,7 +58,7 @@ export class IptablesRule extends DynamicResource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: IptablesRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super("iptablesRuleProvider", name, {
+    super(providerText("iptablesRuleProvider"), name, {
       connection: pulumi.secret(args.connection), table: args.table ?? "filter", chain: args.chain,
       source: args.source, notSource: args.notSource, destination: args.destination, notDestination: args.notDestination,
       inInterface: args.inInterface, notInInterface: args.notInInterface, outInterface: args.outInterface, notOutInterface: args.notOutInterface,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
+import { providerText } from "./kinds";
 
 export interface VxlanArgs {
   /** The host to create the device on. */
@@ -41,7 +42,7 @@ export class Vxlan extends DynamicResource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: VxlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super("vxlanProvider", name, {
+    super(providerText("vxlanProvider"), name, {
       connection: pulumi.secret(args.connection), name: args.name, vni: args.vni, local: args.local, device: args.device,
       bridge: args.bridge, peers: args.peers ?? [], mtu: args.mtu, port: args.port ?? 4789, mac: undefined,
     }, secretConnection(opts), "Vxlan");
