@@ -79,6 +79,12 @@ export class Script {
     return this;
   }
 
+  /** Run `argv`, its failure ignored: a removal whose object may already be gone (a forgiving delete). */
+  forgiving(argv: Argv): this {
+    this.lines.push(`${shellJoin(argv)} >/dev/null 2>&1 || true`);
+    return this;
+  }
+
   /** Raw shell, for conditionals built by the caller from quoted parts. */
   raw(line: string): this {
     this.lines.push(line);

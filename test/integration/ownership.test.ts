@@ -1,6 +1,6 @@
 import test from "ava";
 import { vmExec } from "../../provider/lab";
-import { bridgeProvider, natRuleProvider, netNamespaceProvider, pingProvider, routeProvider, sysctlProvider, vethPairProvider } from "../../provider/resources";
+import { bridgeProvider, iptablesRuleProvider, natRuleProvider, netNamespaceProvider, pingProvider, routeProvider, sysctlProvider, vethPairProvider, vxlanProvider } from "../../provider/resources";
 import { rootConnection, useLab } from "../helpers/lab";
 import { change, make } from "../helpers/providers";
 import { snapshot } from "../helpers/snapshot";
@@ -104,6 +104,54 @@ test.serial("NAT: adopt puts our comment on a hand-made rule in place; another s
     ["-A POSTROUTING -s 172.16.40.0/24 -o eth0 -m comment --comment \"pulumi-netns:proj/a/NatRule/m\" -j MASQUERADE"]);
   t.regex((await t.throwsAsync(make(natRuleProvider, { ...decl, comment: "pulumi-netns:proj/b/NatRule/m" })))!.message, /belongs to proj\/a\/NatRule\/m/);
   await natRuleProvider.delete(n.id, n.outs);
+  t.deepEqual(await snapshot(vm()), before);
+});
+
+test.serial("Vxlan: its own leftover taken over, another owner refused by name, a hand-made twin adopted only when it matches", async (t) => {
+  const before = await snapshot(vm());
+  const decl = { connection: conn(), owner: "proj/a/Vxlan/vx", name: "vx7", vni: 77, local: vm().host, device: "eth0", peers: ["10.250.70.201"] };
+  const v = await make(vxlanProvider, decl);
+  t.is(await alias(undefined, "vx7"), "pulumi-netns:proj/a/Vxlan/vx");
+  t.regex(String((await make(vxlanProvider, decl)).outs.takeover), /took over/);
+  t.regex((await t.throwsAsync(make(vxlanProvider, { ...decl, owner: "proj/b/Vxlan/vx" })))!.message, /link vx7 already exists and belongs to proj\/a\/Vxlan\/vx/);
+  await vxlanProvider.delete(v.id, { ...v.outs, owner: "proj/b/Vxlan/vx" }); // not its own: nothing
+  t.is(await alias(undefined, "vx7"), "pulumi-netns:proj/a/Vxlan/vx");
+  await vxlanProvider.delete(v.id, v.outs);
+  t.is(await sh("ip", "link", "show", "dev", "vx7"), "");
+
+  await sh("ip", "link", "add", "vxh", "type", "vxlan", "id", "78", "dstport", "4789", "local", vm().host, "dev", "eth0", "nolearning");
+  await sh("bridge", "fdb", "append", "00:00:00:00:00:00", "dev", "vxh", "dst", "10.250.70.202");
+  await sh("ip", "link", "set", "dev", "vxh", "up");
+  const handMade = await snapshot(vm());
+  const hand = { ...decl, owner: "proj/a/Vxlan/vxh", name: "vxh", vni: 78, peers: ["10.250.70.202"] };
+  t.regex((await t.throwsAsync(make(vxlanProvider, hand)))!.message, /link vxh already exists and is not managed by this resource/);
+  const differs = await t.throwsAsync(make(vxlanProvider, { ...hand, adopt: true, peers: ["10.250.70.203"] }));
+  t.regex(differs!.message, /adopt: link vxh differs from the declaration, nothing was changed: peers: \["10.250.70.202"\] on the host, \["10.250.70.203"\] declared/);
+  t.deepEqual(await snapshot(vm()), handMade, "refusals change nothing");
+  const adopted = await make(vxlanProvider, { ...hand, adopt: true });
+  t.is(await alias(undefined, "vxh"), "pulumi-netns:proj/a/Vxlan/vxh");
+  t.truthy((await vxlanProvider.read(adopted.id, adopted.outs)).id);
+  await vxlanProvider.delete(adopted.id, adopted.outs);
+  t.deepEqual(await snapshot(vm()), before);
+});
+
+test.serial("IptablesRule: its comment names the owner; own leftover taken over, another owner's refused by name, a hand-made rule adopted in place", async (t) => {
+  const before = await snapshot(vm());
+  const decl = { connection: conn(), owner: "proj/a/IptablesRule/f", chain: "FORWARD", source: "172.16.41.0/24", jump: "ACCEPT", position: "insert", comment: "pulumi-netns:proj/a/IptablesRule/f" };
+  const r = await make(iptablesRuleProvider, decl);
+  t.regex(String((await make(iptablesRuleProvider, decl)).outs.takeover), /took over/);
+  const forward = async () => (await sh("iptables", "-w", "-S", "FORWARD")).trim().split("\n").filter((l) => l.startsWith("-A"));
+  t.deepEqual((await forward()).filter((l) => l.includes("172.16.41.0")), ["-A FORWARD -s 172.16.41.0/24 -m comment --comment \"pulumi-netns:proj/a/IptablesRule/f\" -j ACCEPT"], "one rule, not two");
+  t.regex((await t.throwsAsync(make(iptablesRuleProvider, { ...decl, comment: "pulumi-netns:proj/b/IptablesRule/f" })))!.message, /belongs to proj\/a\/IptablesRule\/f/);
+  await iptablesRuleProvider.delete(r.id, r.outs);
+
+  await sh("iptables", "-w", "-A", "FORWARD", "-d", "172.16.42.0/24", "-j", "ACCEPT");
+  const hand = { ...decl, destination: "172.16.42.0/24", source: undefined, comment: "pulumi-netns:proj/a/IptablesRule/h" };
+  t.regex((await t.throwsAsync(make(iptablesRuleProvider, hand)))!.message, /not managed by this resource.*adopt: true/);
+  const adopted = await make(iptablesRuleProvider, { ...hand, adopt: true });
+  t.deepEqual((await forward()).filter((l) => l.includes("172.16.42.0")), ["-A FORWARD -d 172.16.42.0/24 -m comment --comment \"pulumi-netns:proj/a/IptablesRule/h\" -j ACCEPT"]);
+  t.truthy((await iptablesRuleProvider.read(adopted.id, adopted.outs)).id);
+  await iptablesRuleProvider.delete(adopted.id, adopted.outs);
   t.deepEqual(await snapshot(vm()), before);
 });
 
