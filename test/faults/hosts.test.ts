@@ -85,7 +85,7 @@ test.serial("a rebooted host: refresh reports its objects gone, up recreates the
   const after = await inState(s);
   const gone = before.filter((u) => !after.includes(u));
   t.true(gone.length > 0 && gone.every((u) => /::h2-/.test(u)), `refresh dropped exactly host 2's resources: ${gone.join(", ")}`);
-  t.is(gone.length, 1 + 3 * 3 + 1 + 1 + 1, "bridge, 3 × (namespace, veth, default route), peer route, NAT, ip_forward");
+  t.is(gone.length, 1 + 3 * 3 + 1 + 1 + 2 + 1, "bridge, 3 × (namespace, veth, default route), peer route, NAT, 2 forwarding rules, ip_forward");
   ok(t, await s.run(["up", "--yes"]), "up after the reboot");
   t.true(await pingFrom(vms()[0], "NS1", "172.16.1.2"), "NS1@1 reaches NS1@2 again");
   t.true(await pingFrom(back, "NS2", "172.16.0.3"), "NS2@2 reaches NS2@1");

@@ -11,8 +11,9 @@ import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
  * creates, during an in-place update and during a destroy, two ways: kill -9 of the `pulumi` CLI
  * alone (its dynamic-provider process lives on and finishes the creates it started, which the
  * engine never records) and kill -9 of the whole process tree. After each, the same command run
- * again (`pulumi up` / `pulumi destroy`, nothing else: the file backend has no `pulumi cancel`)
- * must converge with no manual step on any host, and the final destroy leaves both hosts as before.
+ * again after `pulumi cancel` (which removes the dead run's lock: README "Interrupted runs"),
+ * `pulumi up` / `pulumi destroy` and nothing else, must converge with no manual step on any host,
+ * and the final destroy leaves both hosts as before (snapshot compare).
  */
 const N = Number(process.env.PULUMI_NETNS_INTERRUPT_NAMESPACES ?? 25);
 const LAB = { name: "o11b", index: 71, nodes: 2 };
@@ -94,16 +95,22 @@ test.serial("kill -9 of the CLI alone during creates: `pulumi up` again takes ov
   await converged(t, 2);
 });
 
-test.serial("kill -9 of the whole tree during an in-place update: `pulumi up` again finishes it", async (t) => {
-  ok(t, await st().run(["config", "set", "hostOffset", "100"]), "config set");
-  const child = st().start(["up", "--yes"]);
-  const moved = async () => (await vmExec(vms()[0], ["sh", "-c", "for n in $(ip netns list | cut -d' ' -f1); do ip -n $n -4 -o addr show; done | grep -c '172\\.16\\.0\\.1[0-9][0-9]/' || true"])).stdout.trim();
-  await until(t, "some addresses updated", async () => Number(await moved()) >= 3);
-  await settle(kill9(child, true));
-  t.log(`at the kill: ${await moved()} namespaces on host 1 moved to the new addresses`);
-  ok(t, await st().run(["up", "--yes"]), "up after the kill");
-  await converged(t, 100);
-});
+// Each update moves every namespace to new addresses (.offset + j on host 1); the last offset is kept for the tests after.
+for (const [tree, offset] of [[false, 60], [true, 100]] as const) {
+  test.serial(`kill -9 of ${tree ? "the whole tree" : "the CLI alone"} during an in-place update: \`pulumi up\` again finishes it`, async (t) => {
+    ok(t, await st().run(["config", "set", "hostOffset", String(offset)]), "config set");
+    const child = st().start(["up", "--yes"]);
+    const moved = async () => {
+      const out = (await vmExec(vms()[0], ["sh", "-c", "for n in $(ip netns list | cut -d' ' -f1); do ip -n $n -4 -o addr show; done"])).stdout;
+      return [...out.matchAll(/172\.16\.0\.(\d+)\//g)].filter((m) => Number(m[1]) >= offset && Number(m[1]) < offset + N).length;
+    };
+    await until(t, "some addresses updated", async () => (await moved()) >= 3);
+    await settle(kill9(child, tree));
+    t.log(`at the kill: ${await moved()} namespaces on host 1 moved to the new addresses`);
+    ok(t, await st().run(["up", "--yes"]), "up after the kill");
+    await converged(t, offset);
+  });
+}
 
 test.serial("kill -9 of the whole tree during creates: `pulumi up` again converges (the cut scripts undid their half-made objects)", async (t) => {
   ok(t, await st().run(["destroy", "--yes"]), "destroy before");
