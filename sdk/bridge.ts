@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
 import { providerText } from "./kinds";
+import { owned, type OwnershipArgs } from "./owner";
 
-export interface BridgeArgs {
+export interface BridgeArgs extends OwnershipArgs {
   /** The host to create the bridge on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The bridge's interface name (1-15 characters). Changing it replaces the bridge. */
@@ -31,7 +32,7 @@ export class Bridge extends DynamicResource {
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
     super(providerText("bridgeProvider"), name, {
-      connection: pulumi.secret(args.connection), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
+      connection: pulumi.secret(args.connection), ...owned("Bridge", name, args), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
     }, secretConnection(opts), "Bridge");
   }

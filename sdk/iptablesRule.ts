@@ -2,9 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { providerText } from "./kinds";
 import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { owned, type OwnershipArgs } from "./owner";
 
-export interface IptablesRuleArgs {
+export interface IptablesRuleArgs extends OwnershipArgs {
   /** The host to add the rule on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The table: "filter", "nat" or "mangle". Default "filter". */
@@ -60,7 +60,7 @@ export class IptablesRule extends DynamicResource {
 
   constructor(name: string, args: IptablesRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(providerText("iptablesRuleProvider"), name, {
-      connection: pulumi.secret(args.connection), table: args.table ?? "filter", chain: args.chain,
+      connection: pulumi.secret(args.connection), ...owned("IptablesRule", name, args), table: args.table ?? "filter", chain: args.chain,
       source: args.source, notSource: args.notSource, destination: args.destination, notDestination: args.notDestination,
       inInterface: args.inInterface, notInInterface: args.notInInterface, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       protocol: args.protocol, sourcePort: args.sourcePort, destinationPort: args.destinationPort,

@@ -3,8 +3,9 @@ import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
 import { providerText } from "./kinds";
 import { ruleCommentFor } from "./iptablesRule";
+import { owned, type OwnershipArgs } from "./owner";
 
-export interface NatRuleArgs {
+export interface NatRuleArgs extends OwnershipArgs {
   /** The host to add the rule on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The iptables table. Only "nat". Default "nat". */
@@ -47,7 +48,7 @@ export class NatRule extends DynamicResource {
 
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(providerText("natRuleProvider"), name, {
-      connection: pulumi.secret(args.connection), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
+      connection: pulumi.secret(args.connection), ...owned("NatRule", name, args), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
       comment: args.comment ?? ruleCommentFor(name),

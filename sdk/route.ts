@@ -2,8 +2,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource, secretConnection } from "./provider";
 import { providerText } from "./kinds";
+import { owned, type OwnershipArgs } from "./owner";
 
-export interface RouteArgs {
+export interface RouteArgs extends OwnershipArgs {
   /** The host to add the route on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** "default" or a network, e.g. "172.16.1.0/24". Changing it replaces the route. */
@@ -36,7 +37,7 @@ export class Route extends DynamicResource {
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
     super(providerText("routeProvider"), name, {
-      connection: pulumi.secret(args.connection), destination: args.destination, via: args.via, device: args.device,
+      connection: pulumi.secret(args.connection), ...owned("Route", name, args), destination: args.destination, via: args.via, device: args.device,
       namespace: args.namespace, metric: args.metric, table: args.table, actualDevice: undefined,
     }, secretConnection(opts), "Route");
   }

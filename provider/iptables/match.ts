@@ -61,6 +61,10 @@ export const ruleCheck = (ns: string | undefined, r: MatchSpec, comment?: string
 export const ruleDelete = (ns: string | undefined, r: MatchSpec, comment: string): Argv =>
   inNetns(ns, ["iptables", "-w", "-t", r.table, "-D", r.chain, ...matchArgs(r, comment)]);
 
+/** `iptables -w -t T -R CHAIN N <match> -m comment --comment C -j TARGET`: replace rule N in place (adopting: add our comment). */
+export const ruleReplace = (ns: string | undefined, r: MatchSpec, comment: string, n: number): Argv =>
+  inNetns(ns, ["iptables", "-w", "-t", r.table, "-R", r.chain, String(n), ...matchArgs(r, comment)]);
+
 /** Parse one `iptables -S` line (`-A CHAIN ...`) into a spec plus its comment; undefined for other lines. */
 export function parseMatchLine(table: string, line: string): (MatchSpec & { comment?: string }) | undefined {
   const w = splitRuleLine(line.trim());

@@ -1,4 +1,4 @@
-import type { Argv } from "../ssh/quote";
+import { shellJoin, type Argv } from "../ssh/quote";
 import { inNetns } from "../ip/command";
 
 /** A rule as the resource declares it (the match and target, without our comment). */
@@ -41,3 +41,11 @@ export const iptablesDelete = (ns: string | undefined, r: RuleSpec, comment: str
 /** `iptables -w -t T -S CHAIN`: the chain's rules in iptables-save syntax. */
 export const iptablesList = (ns: string | undefined, table: string, chain: string): Argv =>
   inNetns(ns, ["iptables", "-w", "-t", table, "-S", chain]);
+
+/** `iptables -w -t T -R CHAIN N <match> -m comment --comment C -j TARGET`: replace rule N in place. */
+export const iptablesReplace = (ns: string | undefined, r: RuleSpec, comment: string, n: number): Argv =>
+  inNetns(ns, ["iptables", "-w", "-t", r.table, "-R", r.chain, String(n), ...ruleArgs(r, comment)]);
+
+/** Shell condition: exactly this rule, with this comment, exists (`iptables -C ... 2>/dev/null`). */
+export const iptablesOwnedProbe = (ns: string | undefined, r: RuleSpec, comment: string): string =>
+  `${shellJoin(iptablesCheck(ns, r, comment))} 2>/dev/null`;

@@ -1,12 +1,13 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, type MatchSpec } from "../iptables/match";
+import { matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, ruleReplace, type MatchSpec } from "../iptables/match";
 import { iptablesList } from "../iptables/rule";
 import { ifName, ipAddress, ipFamily, netnsName } from "../validate/net";
 import { BUILTIN_CHAINS, chainName, ipv4Network, port, ruleComment } from "../validate/iptables";
-import { Script } from "../ssh/script";
+import { Script, sectionsOf, showScript } from "../ssh/script";
 import { shellJoin } from "../ssh/quote";
 import type { CheckFailure } from "../validate/errors";
+import { ExistsError, type Look } from "../takeover";
 
 export const JUMPS = ["ACCEPT", "DROP", "REJECT", "RETURN", "MASQUERADE", "SNAT"] as const;
 
@@ -85,33 +86,57 @@ export const iptablesRuleProvider = defineResource<IptablesRuleInputs, IptablesR
   idOf: (i) => `iptables/${i.namespace ?? ""}/${i.table}/${i.chain}/${i.comment}`,
   namesOf: (i) => [`iptables/${i.namespace ?? ""}/${i.table}/${i.chain}/${matchArgs(i, i.comment).join(" ")}`],
 
-  async create(c, i) {
-    const add = i.position === "insert" ? ruleInsert(i.namespace, i, i.comment) : ruleAppend(i.namespace, i, i.comment);
+  // The rule's comment is its mark (the SDK's default, pulumi-netns:STACK:NAME, names the owner), as for NatRule.
+  markFor: (i) => i.comment,
+
+  async create(c, i, mark) {
+    // `iptables -C` matches comments exactly: look for the same rule under any comment first (a rule
+    // carrying our comment is a create retried after a lost reply or an interrupted run: takeover.ts).
+    if ((await ruleLook(c, i)).objects.some((o) => !o.missing)) throw new ExistsError("rule exists");
+    const add = i.position === "insert" ? ruleInsert(i.namespace, i, mark) : ruleAppend(i.namespace, i, mark);
     const s = new Script()
-      .refuseIf(ruleCheck(i.namespace, i), `an identical ${i.table}/${i.chain} rule (${matchArgs(i).join(" ")}) already exists and is not managed by this resource; remove it or leave it to that rule`)
-      // `-C` first: a rule already carrying our comment (a create retried after a lost reply) is not added twice.
-      .raw(`if ! ${shellJoin(ruleCheck(i.namespace, i, i.comment))} 2>/dev/null; then`)
-      .step(add, ruleDelete(i.namespace, i, i.comment))
-      .raw("fi");
+      .refuseIfExists(ruleCheck(i.namespace, i), `an identical ${i.table}/${i.chain} rule (${matchArgs(i).join(" ")}) already exists`)
+      .refuseIfExists(ruleCheck(i.namespace, i, mark), `this rule with comment ${mark} already exists`)
+      .step(add, ruleDelete(i.namespace, i, mark));
     await run(c, s.toString());
     return {};
   },
 
-  async read(c, state) {
-    const out = await run(c, `${shellJoin(iptablesList(state.namespace, state.table, state.chain))} 2>/dev/null || true`);
-    const rule = out.split("\n").map((l) => parseMatchLine(state.table, l)).find((r) => r?.comment === state.comment);
-    if (!rule) return undefined;
-    // Every managed key explicitly, so a key changed or missing on the host shows as drift.
-    const { table: _t, chain: _c, comment: _m, ...live } = rule;
-    const keys = Object.keys(iptablesRuleFields).filter((k) => !["table", "chain", "comment", "position", "namespace"].includes(k));
-    return Object.fromEntries(keys.map((k) => [k, (live as Record<string, unknown>)[k]])) as Partial<IptablesRuleInputs>;
-  },
+  look: (c, i) => ruleLook(c, i),
+  // Adopting: replace the rule in place (same position) by the same rule with our comment.
+  markSteps: (i, mark, look) => [ruleReplace(i.namespace, i, mark, look.objects[0].index ?? 1)],
 
-  async update() {
-    throw new Error("IptablesRule has no in-place updates: every change replaces the rule");
+  // Every input replaces the rule, so the engine's updates only follow an owner or connection change
+  // (common code). A create that finds its own rule with another match (an interrupted run) lands
+  // here: swap the rule, as a replace would.
+  async update(c, olds, news) {
+    if (sameRule(olds, news)) return {};
+    const add = news.position === "insert" ? ruleInsert(news.namespace, news, news.comment) : ruleAppend(news.namespace, news, news.comment);
+    await run(c, new Script().step(ruleDelete(olds.namespace, olds, olds.comment)).step(add).toString());
+    return {};
   },
 
   async delete(c, state) {
-    await run(c, `if ${shellJoin(ruleCheck(state.namespace, state, state.comment))} 2>/dev/null; then ${shellJoin(ruleDelete(state.namespace, state, state.comment))}; fi`);
+    await run(c, new Script().deleteIfOwned(`${shellJoin(ruleCheck(state.namespace, state, state.comment))} 2>/dev/null`, ruleDelete(state.namespace, state, state.comment)).toString());
   },
 });
+
+/** The rule with our comment, else one with the declared match and target (hand-made, or another owner's). */
+async function ruleLook(c: IptablesRuleInputs["connection"], i: IptablesRuleInputs): Promise<Look<Partial<IptablesRuleInputs>>> {
+  const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
+  const rules = out.split("\n").map((l) => parseMatchLine(i.table, l)).filter((r) => r !== undefined);
+  const byComment = rules.findIndex((r) => r.comment === i.comment);
+  const index = byComment >= 0 ? byComment : rules.findIndex((r) => sameRule(r, i));
+  const rule = index >= 0 ? rules[index] : undefined;
+  // Every managed key explicitly, so a key changed or missing on the host shows as drift.
+  const keys = Object.keys(iptablesRuleFields).filter((k) => !["table", "chain", "comment", "position", "namespace"].includes(k));
+  return {
+    objects: [{ what: `${i.table}/${i.chain} rule ${matchArgs(i).join(" ")}`, missing: !rule, mark: rule?.comment, index: index + 1 }],
+    live: rule && (Object.fromEntries(keys.map((k) => [k, (rule as unknown as Record<string, unknown>)[k]])) as Partial<IptablesRuleInputs>),
+  };
+}
+
+/** Same match and target, whatever the comment. */
+function sameRule(a: MatchSpec, b: MatchSpec): boolean {
+  return matchArgs(a).join(" ") === matchArgs(b).join(" ");
+}

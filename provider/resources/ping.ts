@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { inNetns } from "../ip/command";
-import { shellJoin } from "../ssh/quote";
+import { sectionsOf, statusLine } from "../ssh/script";
 import { ipAddress, netnsName } from "../validate/net";
 
 /** A probe's inputs after check: the one source of PingInputs (and of what PingArgs may hold). */
@@ -21,7 +21,14 @@ export interface PingOutputs {
   summary: string;
 }
 
-/** `[ip netns exec NS] ping -c N -W 1 TARGET`: a connectivity probe whose result is an output. */
+/**
+ * `[ip netns exec NS] ping -c N -W 1 TARGET`: a connectivity probe whose result is an output.
+ * Deliberate exceptions to the other resources' behaviour, because it makes no kernel object:
+ * - `read` (refresh) sends pings again: a probe's live state is whether the target answers now;
+ * - a probe that last found the target unreachable is replaced at the next `up` (through the
+ *   `reachable` output), so it runs again instead of keeping a stale failure;
+ * - no ownership mark, `adopt` or record: there is nothing on the host to own.
+ */
 export const pingProvider = defineResource<PingInputs, PingOutputs>({
   kind: "Ping",
   fields: pingSchema.shape,
@@ -37,8 +44,7 @@ export const pingProvider = defineResource<PingInputs, PingOutputs>({
 });
 
 async function probe(c: WithConnection["connection"], i: PingInputs): Promise<PingOutputs> {
-  const ping = shellJoin(inNetns(i.namespace, ["ping", "-n", "-q", "-c", String(i.count), "-i", "0.2", "-W", "1", i.target]));
-  const out = await run(c, `${ping} 2>&1; echo "rc=$?"`);
+  const [out] = sectionsOf(await run(c, statusLine(inNetns(i.namespace, ["ping", "-n", "-q", "-c", String(i.count), "-i", "0.2", "-W", "1", i.target]))));
   const reachable = /\nrc=0\s*$/.test("\n" + out);
   const summary = out.split("\n").filter((l) => /packets transmitted|rtt|ms$/.test(l)).join("; ").trim();
   return { reachable, summary };

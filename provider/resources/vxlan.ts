@@ -5,10 +5,9 @@ import { bridgeFdbAppend, bridgeFdbDel, bridgeFdbShow, linkAddVxlan, parseFloodP
 import { stableMac } from "../ip/mac";
 import { bigIntToIp, ifName, ipAddress, ipFamily, ipToBigInt, mtu } from "../validate/net";
 import { port } from "../validate/iptables";
-import { Script } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
-import { orderLike } from "../state/link";
-import { OWNER_MARK, ownedLinkProbe } from "../marker";
+import { Script, sectionsOf, showScript } from "../ssh/script";
+import { orderLike, parseLink } from "../state/link";
+import { markOf, ownedLinkProbe } from "../marker";
 import type { CheckFailure } from "../validate/errors";
 
 export interface VxlanInputs extends WithConnection {
@@ -56,43 +55,49 @@ export const vxlanProvider = defineResource<VxlanInputs, VxlanOutputs>({
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],
 
-  async create(c, i) {
+  async create(c, i, mark) {
     const s = new Script()
-      .refuseIf(linkExists(undefined, i.name), `link ${i.name} already exists and is not managed by this resource; delete it or choose another name`)
+      .refuseIfExists(linkExists(undefined, i.name), `link ${i.name} already exists`)
       .step(linkAddVxlan(undefined, i.name, { ...i, address: stableMac(c.host, "", i.name) }), linkDel(undefined, i.name))
-      .step(linkSetAlias(undefined, i.name, OWNER_MARK));
+      .step(linkSetAlias(undefined, i.name, mark));
     if (i.bridge) s.step(linkSetMaster(undefined, i.name, i.bridge));
     for (const p of i.peers) s.step(bridgeFdbAppend(undefined, i.name, p));
-    s.step(linkSetUp(undefined, i.name)).raw(shellJoin(SHOW(i.name)));
-    return { mac: parseVxlan(await run(c, s.toString()))?.mac ?? "" };
+    s.step(linkSetUp(undefined, i.name)).show(SHOW(i.name));
+    const [link] = sectionsOf(await run(c, s.toString()));
+    return { mac: parseVxlan(link)?.mac ?? "" };
   },
 
-  async read(c, state) {
-    const out = await run(c, `${shellJoin(SHOW(state.name))} 2>/dev/null || true; echo '#'; ${shellJoin(bridgeFdbShow(undefined, state.name))} 2>/dev/null || true`);
-    const [link, fdb] = out.split("\n#\n");
+  // The device and its flood entries, whatever its mark or kind (read, takeover and adopt derive from it).
+  async look(c, i) {
+    const [link, fdb] = sectionsOf(await run(c, showScript(SHOW(i.name), bridgeFdbShow(undefined, i.name))));
+    const any = link.trim() ? parseLink(link) : undefined;
     const live = parseVxlan(link);
-    if (!live || live.alias !== OWNER_MARK) return undefined;
     return {
-      vni: live.vni, local: live.local, device: live.device, port: live.port, bridge: live.master, mac: live.mac,
-      peers: orderLike(parseFloodPeers(fdb ?? ""), state.peers),
-      ...(state.mtu !== undefined ? { mtu: live.mtu } : {}),
+      objects: [{ what: `link ${i.name}`, missing: !any, mark: any?.alias, kind: any?.kind, wantKind: "vxlan" }],
+      live: live && {
+        vni: live.vni, local: live.local, device: live.device, port: live.port, bridge: live.master, mac: live.mac,
+        peers: orderLike(parseFloodPeers(fdb ?? ""), i.peers),
+        ...(i.mtu !== undefined ? { mtu: live.mtu } : {}),
+      },
     };
   },
+  markSteps: (i, mark) => [linkSetAlias(undefined, i.name, mark)],
 
   async update(c, olds, news) {
     const s = new Script();
     if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
     if (news.bridge !== olds.bridge) s.step(news.bridge ? linkSetMaster(undefined, news.name, news.bridge) : linkSetNoMaster(undefined, news.name));
     // Peers come and go in place: only the flood entries that changed.
-    for (const p of olds.peers ?? []) if (!news.peers.includes(p)) s.raw(`${shellJoin(bridgeFdbDel(undefined, news.name, p))} 2>/dev/null || true`);
+    for (const p of olds.peers ?? []) if (!news.peers.includes(p)) s.forgiving(bridgeFdbDel(undefined, news.name, p));
     for (const p of news.peers) if (!(olds.peers ?? []).includes(p)) s.step(bridgeFdbAppend(undefined, news.name, p), bridgeFdbDel(undefined, news.name, p));
-    s.raw(shellJoin(SHOW(news.name)));
-    return { mac: parseVxlan(await run(c, s.toString()))?.mac ?? olds.mac };
+    s.show(SHOW(news.name));
+    const [link] = sectionsOf(await run(c, s.toString()));
+    return { mac: parseVxlan(link)?.mac ?? olds.mac };
   },
 
   async delete(c, state) {
     // The flood entries go with the link.
-    await run(c, `if ${ownedLinkProbe(undefined, state.name)}; then ${shellJoin(linkDel(undefined, state.name))}; fi`);
+    await run(c, new Script().deleteIfOwned(ownedLinkProbe(undefined, state.name, markOf(state.owner)), linkDel(undefined, state.name)).toString());
   },
 });
 
