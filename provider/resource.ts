@@ -21,14 +21,14 @@ export interface WithConnection {
   adopt?: boolean;
 }
 
-/** Inputs every resource has, handled here rather than by each resource. */
-type Common = keyof WithConnection;
+/** A resource's inputs after check: the common ones and what its schema outputs (derived, never written out). */
+export type InputsOf<S extends z.ZodObject> = WithConnection & z.output<S>;
 
 /** What one resource kind defines; `defineResource` turns it into a Pulumi dynamic provider. */
-export interface ResourceDef<I extends WithConnection, O extends object> {
+export interface ResourceDef<S extends z.ZodObject, O extends object, I extends WithConnection = InputsOf<S>> {
   kind: string;
-  /** One zod schema per input property (defaults filled in by `check`). */
-  fields: { [K in keyof Omit<I, Common>]-?: z.ZodType<I[K], unknown> };
+  /** The zod schema of the resource's own inputs: the one source of their type and checks (defaults filled in by `check`). */
+  schema: S;
   /** Checks across properties, run once every input is known. */
   crossCheck?: (i: I) => CheckFailure[];
   /** Inputs that cannot change in place. */
@@ -75,8 +75,9 @@ export interface DynamicProvider {
  */
 const WHERE = ["host", "port", "proxy"] as const;
 
-export function defineResource<I extends WithConnection, O extends object>(def: ResourceDef<I, O>): DynamicProvider {
-  const fieldKeys = Object.keys(def.fields);
+export function defineResource<S extends z.ZodObject, O extends object, I extends WithConnection = InputsOf<S>>(def: ResourceDef<S, O, NoInfer<I>>): DynamicProvider {
+  const fields = def.schema.shape as Record<string, z.ZodType>;
+  const fieldKeys = Object.keys(fields);
   const inputKeys = ["connection", "owner", "adopt", ...fieldKeys];
   const markFor = (i: I) => (def.markFor ? def.markFor(i) : markOf(i.owner));
 
@@ -134,7 +135,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       const failures: CheckFailure[] = [];
       let unknown = false;
       const common: Array<[string, z.ZodType]> = [["connection", connectionSchema], ["owner", ownerName.optional()], ["adopt", adoptFlag]];
-      for (const [key, schema] of [...common, ...Object.entries(def.fields) as [string, z.ZodType][]]) {
+      for (const [key, schema] of [...common, ...Object.entries(fields)]) {
         const v = news[key];
         if (containsUnknown(v)) {
           unknown = true;

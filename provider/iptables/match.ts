@@ -1,4 +1,4 @@
-import type { Argv } from "../ssh/quote";
+import { shellJoin, type Argv } from "../ssh/quote";
 import { inNetns } from "../ip/command";
 import { splitRuleLine } from "./parse";
 
@@ -60,6 +60,10 @@ export const ruleCheck = (ns: string | undefined, r: MatchSpec, comment?: string
 /** `iptables -w -t T -D CHAIN <match> -m comment --comment C -j TARGET`: removes one copy of exactly this rule. */
 export const ruleDelete = (ns: string | undefined, r: MatchSpec, comment: string): Argv =>
   inNetns(ns, ["iptables", "-w", "-t", r.table, "-D", r.chain, ...matchArgs(r, comment)]);
+
+/** Shell condition: exactly this rule, with this comment, exists (`iptables -C ... 2>/dev/null`). */
+export const ruleOwnedProbe = (ns: string | undefined, r: MatchSpec, comment: string): string =>
+  `${shellJoin(ruleCheck(ns, r, comment))} 2>/dev/null`;
 
 /** `iptables -w -t T -R CHAIN N <match> -m comment --comment C -j TARGET`: replace rule N in place (adopting: add our comment). */
 export const ruleReplace = (ns: string | undefined, r: MatchSpec, comment: string, n: number): Argv =>

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run } from "../resource";
 import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp } from "../ip/link";
 import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
@@ -8,18 +8,12 @@ import { Script, sectionsOf, showScript } from "../ssh/script";
 import { orderLike, parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
 
-/** A bridge's inputs after check: the one source of BridgeInputs (the SDK's BridgeArgs is checked against it). */
+/** A bridge's inputs after check: the one source of their type (the SDK's BridgeArgs is checked against it). */
 export const bridgeSchema = z.object({ name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() });
 
-export type BridgeInputs = WithConnection & z.output<typeof bridgeSchema>;
-
-export interface BridgeOutputs {
-  mac: string;
-}
-
-export const bridgeProvider = defineResource<BridgeInputs, BridgeOutputs>({
+export const bridgeProvider = defineResource({
   kind: "Bridge",
-  fields: bridgeSchema.shape,
+  schema: bridgeSchema,
   replaceOn: ["name"],
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run, type InputsOf } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
 import { addrAdd, addrChange, addrShow } from "../ip/addr";
@@ -30,16 +30,11 @@ export const bridgedNamespaceSchema = z.object({
 });
 
 /** The inputs after check; the schema above is their one source (BridgedNamespaceArgs is checked against it). */
-export type BridgedNamespaceInputs = WithConnection & z.output<typeof bridgedNamespaceSchema>;
+export type BridgedNamespaceInputs = InputsOf<typeof bridgedNamespaceSchema>;
 
-export interface BridgedNamespaceOutputs {
-  mac: string;
-  hostMac: string;
-}
-
-export const bridgedNamespaceProvider = defineResource<BridgedNamespaceInputs, BridgedNamespaceOutputs>({
+export const bridgedNamespaceProvider = defineResource({
   kind: "BridgedNamespace",
-  fields: bridgedNamespaceSchema.shape,
+  schema: bridgedNamespaceSchema,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.gateway && !cidrContains(i.address, i.gateway)) {

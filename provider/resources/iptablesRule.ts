@@ -1,28 +1,13 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
-import { matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, ruleReplace, type MatchSpec } from "../iptables/match";
-import { iptablesList } from "../iptables/rule";
+import type { InputsOf } from "../resource";
+import { defineRule } from "./rule";
 import { ifName, ipAddress, ipFamily, netnsName } from "../validate/net";
 import { BUILTIN_CHAINS, chainName, ipv4Network, port, ruleComment } from "../validate/iptables";
-import { Script, sectionsOf, showScript } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
 import type { CheckFailure } from "../validate/errors";
-import { ExistsError, type Look } from "../takeover";
 
 export const JUMPS = ["ACCEPT", "DROP", "REJECT", "RETURN", "MASQUERADE", "SNAT"] as const;
 
-export interface IptablesRuleInputs extends WithConnection, MatchSpec {
-  table: "filter" | "nat" | "mangle";
-  protocol?: "tcp" | "udp" | "icmp" | "sctp";
-  jump: (typeof JUMPS)[number];
-  /** append (`-A`, the end of the chain) or insert (`-I CHAIN 1`, the top). */
-  position: "append" | "insert";
-  namespace?: string;
-  comment: string;
-}
-
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface IptablesRuleOutputs {}
+export type IptablesRuleInputs = InputsOf<typeof iptablesRuleSchema>;
 
 const NEGATABLE = [["source", "notSource"], ["destination", "notDestination"], ["inInterface", "notInInterface"], ["outInterface", "notOutInterface"]] as const;
 const ALL_BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
@@ -55,8 +40,8 @@ function crossCheck(i: IptablesRuleInputs): CheckFailure[] {
   return f;
 }
 
-/** The schema of each property; exported so components can validate what they will pass. */
-export const iptablesRuleFields = {
+/** A rule's inputs after check: the one source of their type (and of what IptablesRuleArgs may hold); components validate with it too. */
+export const iptablesRuleSchema = z.object({
   table: z.enum(["filter", "nat", "mangle"], { error: "table must be one of filter, nat, mangle" }).default("filter"),
   chain: chainName,
   source: ipv4Network.optional(),
@@ -75,68 +60,6 @@ export const iptablesRuleFields = {
   position: z.enum(["append", "insert"], { error: "position must be \"append\" (end of the chain) or \"insert\" (top)" }).default("append"),
   namespace: netnsName.optional(),
   comment: ruleComment,
-};
-
-export const iptablesRuleProvider = defineResource<IptablesRuleInputs, IptablesRuleOutputs>({
-  kind: "IptablesRule",
-  fields: iptablesRuleFields,
-  crossCheck,
-  replaceOn: ["table", "chain", "source", "notSource", "destination", "notDestination", "inInterface", "notInInterface", "outInterface",
-    "notOutInterface", "protocol", "sourcePort", "destinationPort", "jump", "toSource", "position", "namespace", "comment"],
-  idOf: (i) => `iptables/${i.namespace ?? ""}/${i.table}/${i.chain}/${i.comment}`,
-  namesOf: (i) => [`iptables/${i.namespace ?? ""}/${i.table}/${i.chain}/${matchArgs(i, i.comment).join(" ")}`],
-
-  // The rule's comment is its mark (the SDK's default, pulumi-netns:STACK:NAME, names the owner), as for NatRule.
-  markFor: (i) => i.comment,
-
-  async create(c, i, mark) {
-    // `iptables -C` matches comments exactly: look for the same rule under any comment first (a rule
-    // carrying our comment is a create retried after a lost reply or an interrupted run: takeover.ts).
-    if ((await ruleLook(c, i)).objects.some((o) => !o.missing)) throw new ExistsError("rule exists");
-    const add = i.position === "insert" ? ruleInsert(i.namespace, i, mark) : ruleAppend(i.namespace, i, mark);
-    const s = new Script()
-      .refuseIfExists(ruleCheck(i.namespace, i), `an identical ${i.table}/${i.chain} rule (${matchArgs(i).join(" ")}) already exists`)
-      .refuseIfExists(ruleCheck(i.namespace, i, mark), `this rule with comment ${mark} already exists`)
-      .step(add, ruleDelete(i.namespace, i, mark));
-    await run(c, s.toString());
-    return {};
-  },
-
-  look: (c, i) => ruleLook(c, i),
-  // Adopting: replace the rule in place (same position) by the same rule with our comment.
-  markSteps: (i, mark, look) => [ruleReplace(i.namespace, i, mark, look.objects[0].index ?? 1)],
-
-  // Every input replaces the rule, so the engine's updates only follow an owner or connection change
-  // (common code). A create that finds its own rule with another match (an interrupted run) lands
-  // here: swap the rule, as a replace would.
-  async update(c, olds, news) {
-    if (sameRule(olds, news)) return {};
-    const add = news.position === "insert" ? ruleInsert(news.namespace, news, news.comment) : ruleAppend(news.namespace, news, news.comment);
-    await run(c, new Script().step(ruleDelete(olds.namespace, olds, olds.comment)).step(add).toString());
-    return {};
-  },
-
-  async delete(c, state) {
-    await run(c, new Script().deleteIfOwned(`${shellJoin(ruleCheck(state.namespace, state, state.comment))} 2>/dev/null`, ruleDelete(state.namespace, state, state.comment)).toString());
-  },
 });
 
-/** The rule with our comment, else one with the declared match and target (hand-made, or another owner's). */
-async function ruleLook(c: IptablesRuleInputs["connection"], i: IptablesRuleInputs): Promise<Look<Partial<IptablesRuleInputs>>> {
-  const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
-  const rules = out.split("\n").map((l) => parseMatchLine(i.table, l)).filter((r) => r !== undefined);
-  const byComment = rules.findIndex((r) => r.comment === i.comment);
-  const index = byComment >= 0 ? byComment : rules.findIndex((r) => sameRule(r, i));
-  const rule = index >= 0 ? rules[index] : undefined;
-  // Every managed key explicitly, so a key changed or missing on the host shows as drift.
-  const keys = Object.keys(iptablesRuleFields).filter((k) => !["table", "chain", "comment", "position", "namespace"].includes(k));
-  return {
-    objects: [{ what: `${i.table}/${i.chain} rule ${matchArgs(i).join(" ")}`, missing: !rule, mark: rule?.comment, index: index + 1 }],
-    live: rule && (Object.fromEntries(keys.map((k) => [k, (rule as unknown as Record<string, unknown>)[k]])) as Partial<IptablesRuleInputs>),
-  };
-}
-
-/** Same match and target, whatever the comment. */
-function sameRule(a: MatchSpec, b: MatchSpec): boolean {
-  return matchArgs(a).join(" ") === matchArgs(b).join(" ");
-}
+export const iptablesRuleProvider = defineRule("IptablesRule", iptablesRuleSchema, crossCheck);

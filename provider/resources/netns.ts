@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkSetAlias, linkSetUp } from "../ip/link";
 import { addrShow } from "../ip/addr";
@@ -8,18 +8,12 @@ import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
 
-/** A namespace's inputs after check: the one source of NetNamespaceInputs (and of what NetNamespaceArgs may hold). */
+/** A namespace's inputs after check: the one source of their type (and of what NetNamespaceArgs may hold). */
 export const netNamespaceSchema = z.object({ name: netnsName, loopbackUp: z.boolean().default(true) });
 
-export type NetNamespaceInputs = WithConnection & z.output<typeof netNamespaceSchema>;
-
-export interface NetNamespaceOutputs {
-  loopbackUp: boolean;
-}
-
-export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamespaceOutputs>({
+export const netNamespaceProvider = defineResource({
   kind: "NetNamespace",
-  fields: netNamespaceSchema.shape,
+  schema: netNamespaceSchema,
   replaceOn: ["name"],
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`],

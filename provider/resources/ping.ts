@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run, type InputsOf, type WithConnection } from "../resource";
 import { inNetns } from "../ip/command";
 import { sectionsOf, statusLine } from "../ssh/script";
 import { ipAddress, netnsName } from "../validate/net";
@@ -13,7 +13,7 @@ export const pingSchema = z.object({
   triggers: z.unknown().optional(),
 });
 
-export type PingInputs = WithConnection & z.output<typeof pingSchema>;
+export type PingInputs = InputsOf<typeof pingSchema>;
 
 export interface PingOutputs {
   reachable: boolean;
@@ -29,9 +29,9 @@ export interface PingOutputs {
  *   `reachable` output), so it runs again instead of keeping a stale failure;
  * - no ownership mark, `adopt` or record: there is nothing on the host to own.
  */
-export const pingProvider = defineResource<PingInputs, PingOutputs>({
+export const pingProvider = defineResource({
   kind: "Ping",
-  fields: pingSchema.shape,
+  schema: pingSchema,
   replaceOn: ["target", "namespace", "count", "triggers"],
   // A probe that last found the target unreachable (e.g. at a refresh during an outage) runs again at the next up.
   replacesOf: (o) => ((o as PingInputs & Partial<PingOutputs>).reachable === false ? ["reachable"] : []),

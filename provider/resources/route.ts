@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run, type InputsOf } from "../resource";
 import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow, type RouteSpec } from "../ip/route";
 import { canonicalCidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr, bigIntToIp, ipToBigInt } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
@@ -7,8 +7,6 @@ import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, record
 import { markOf, OWNER_MARK } from "../marker";
 import { parseRoutes, type RouteState } from "../state/route";
 import type { CheckFailure } from "../validate/errors";
-
-export type RouteInputs = WithConnection & z.output<typeof routeSchema>;
 
 export interface RouteOutputs {
   /** The device the kernel chose (or the one declared). */
@@ -33,9 +31,11 @@ export const routeSchema = z.object({
   table: z.number().int("table must be a whole number").min(1, "table must be 1-4294967295 (254 is main)").max(4294967295).optional(),
 });
 
-export const routeProvider = defineResource<RouteInputs, RouteOutputs>({
+export type RouteInputs = InputsOf<typeof routeSchema>;
+
+export const routeProvider = defineResource({
   kind: "Route",
-  fields: routeSchema.shape,
+  schema: routeSchema,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (!i.via && !i.device) f.push({ property: "via", reason: "Route.via: set via (a gateway) or device (or both)" });

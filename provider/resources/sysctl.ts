@@ -1,12 +1,10 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run, type InputsOf } from "../resource";
 import { sysctlGet, sysctlIs, sysctlSet } from "../sysctl/sysctl";
 import { netnsName } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, recordWrite } from "../state/record";
 import { markOf, OWNER_MARK } from "../marker";
-
-export type SysctlInputs = WithConnection & z.output<typeof sysctlSchema>;
 
 export interface SysctlOutputs {
   /** The value before this resource set it; restored on delete. */
@@ -31,9 +29,11 @@ export const sysctlSchema = z.object({
   restoreTo: sysctlValue("restoreTo").optional(),
 });
 
-export const sysctlProvider = defineResource<SysctlInputs, SysctlOutputs>({
+export type SysctlInputs = InputsOf<typeof sysctlSchema>;
+
+export const sysctlProvider = defineResource({
   kind: "Sysctl",
-  fields: sysctlSchema.shape,
+  schema: sysctlSchema,
   replaceOn: ["key", "namespace"],
   idOf: (i) => `sysctl/${i.namespace ?? ""}/${i.key}`,
   namesOf: (i) => [`sysctl/${i.namespace ?? ""}/${i.key}`],

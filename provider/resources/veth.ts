@@ -15,8 +15,6 @@ import type { CheckFailure } from "../validate/errors";
 /** One end of the pair: where it lives and what it is plugged into. */
 export type VethEnd = z.output<typeof vethEndSchema>;
 
-export type VethPairInputs = WithConnection & z.output<typeof vethPairSchema>;
-
 export interface VethPairOutputs {
   mac: string;
   peerMac: string;
@@ -30,14 +28,14 @@ const end = {
 };
 const vethEndSchema = z.strictObject(end);
 
-/** A pair's inputs after check: the one source of VethPairInputs (and of what VethPairArgs may hold). */
+/** A pair's inputs after check: the one source of their type (and of what VethPairArgs may hold). */
 export const vethPairSchema = z.object({ ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: vethEndSchema });
 
 const where = (ns?: string) => (ns ? `namespace ${ns}` : "the host namespace");
 
-export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>({
+export const vethPairProvider = defineResource({
   kind: "VethPair",
-  fields: vethPairSchema.shape,
+  schema: vethPairSchema,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.name === i.peer.name && i.namespace === i.peer.namespace) {

@@ -10,25 +10,11 @@ import { orderLike, parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
 import type { CheckFailure } from "../validate/errors";
 
-export interface VxlanInputs extends WithConnection {
-  name: string;
-  vni: number;
-  local: string;
-  device: string;
-  bridge?: string;
-  peers: string[];
-  mtu?: number;
-  port: number;
-}
-
-export interface VxlanOutputs {
-  mac: string;
-}
-
 /** An address as `ip`/`bridge` print it (IPv6 compressed), so state compares equal with what read sees. */
 const canonicalIp = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
 
-export const vxlanFields = {
+/** A VXLAN device's inputs after check: the one source of their type (and of what VxlanArgs may hold). */
+export const vxlanSchema = z.object({
   name: ifName,
   vni: z.number({ error: "vni must be a number 1-16777215" }).int("vni must be a whole number").min(1, "vni must be 1-16777215 (24 bits; 0 is reserved)").max(16777215, "vni must be 1-16777215 (24 bits)"),
   local: canonicalIp,
@@ -37,13 +23,13 @@ export const vxlanFields = {
   peers: z.array(canonicalIp).default([]).refine((l) => new Set(l).size === l.length, "peers must not repeat"),
   mtu: mtu.optional(),
   port: port.default(4789),
-};
+});
 
 const SHOW = (name: string) => ["ip", "-json", "-details", "link", "show", "dev", name];
 
-export const vxlanProvider = defineResource<VxlanInputs, VxlanOutputs>({
+export const vxlanProvider = defineResource({
   kind: "Vxlan",
-  fields: vxlanFields,
+  schema: vxlanSchema,
   crossCheck: (i) => {
     const f: CheckFailure[] = [];
     if (i.peers.includes(i.local)) f.push({ property: "peers", reason: `Vxlan.peers: ${i.local} is this node's own address (local); list only the other nodes` });
