@@ -29,8 +29,8 @@ export interface ResourceDef<S extends z.ZodObject, O extends object, I extends 
   kind: string;
   /** The zod schema of the resource's own inputs: the one source of their type and checks (defaults filled in by `check`). */
   schema: S;
-  /** Checks across properties, run once every input is known. */
-  crossCheck?: (i: I) => CheckFailure[];
+  /** Checks across properties, run once every input is known: `fail(property, reason)` per problem (messages get the `Kind.property: ` prefix). */
+  crossCheck?: (i: I, fail: Fail) => void;
   /** Inputs that cannot change in place. */
   replaceOn: ReadonlyArray<keyof I & string>;
   /** Nested parts that cannot change in place (e.g. "peer.name"), for inputs that are objects. */
@@ -58,6 +58,9 @@ export interface ResourceDef<S extends z.ZodObject, O extends object, I extends 
 }
 
 type Props = Record<string, unknown>;
+
+/** Reports one cross-property problem: the property to fix and what is wrong (with the fix). */
+export type Fail = (property: string, reason: string) => void;
 
 /** The Pulumi dynamic provider shape (kept structural: the core does not import the engine). */
 export interface DynamicProvider {
@@ -151,7 +154,9 @@ export function defineResource<S extends z.ZodObject, O extends object, I extend
           failures.push({ property: key, reason: `${def.kind}.${key}: unknown property; expected one of ${inputKeys.join(", ")}` });
         }
       }
-      if (!unknown && failures.length === 0 && def.crossCheck) failures.push(...def.crossCheck(inputs as unknown as I));
+      if (!unknown && failures.length === 0 && def.crossCheck) {
+        def.crossCheck(inputs as unknown as I, (property, reason) => failures.push({ property, reason: `${def.kind}.${property}: ${reason}` }));
+      }
       return { inputs: compact(inputs), failures };
     },
 

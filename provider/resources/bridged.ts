@@ -10,7 +10,6 @@ import { Script, sectionsOf } from "../ssh/script";
 import { parseLink, type LinkState } from "../state/link";
 import { parseRoutes } from "../state/route";
 import { markOf, ownedLinkProbe } from "../marker";
-import type { CheckFailure } from "../validate/errors";
 
 /**
  * A namespace plugged into a bridge, as a CNI bridge plugin's ADD does it, in ONE resource
@@ -35,15 +34,13 @@ export type BridgedNamespaceInputs = InputsOf<typeof bridgedNamespaceSchema>;
 export const bridgedNamespaceProvider = defineResource({
   kind: "BridgedNamespace",
   schema: bridgedNamespaceSchema,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
+  crossCheck: (i, fail) => {
     if (i.gateway && !cidrContains(i.address, i.gateway)) {
-      f.push({ property: "gateway", reason: `BridgedNamespace.gateway: ${i.gateway} is outside ${i.address}; use an address on the same subnet (the bridge's)` });
+      fail("gateway", `${i.gateway} is outside ${i.address}; use an address on the same subnet (the bridge's)`);
     }
     if (i.gateway && i.gateway === parseCidr(i.address)?.ip) {
-      f.push({ property: "gateway", reason: `BridgedNamespace.gateway: ${i.gateway} is the namespace's own address; use the bridge's address` });
+      fail("gateway", `${i.gateway} is the namespace's own address; use the bridge's address`);
     }
-    return f;
   },
   replaceOn: ["name", "bridge", "hostVeth", "nsVeth"],
   idOf: (i) => `netns/${i.name}`,

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import type { InputsOf } from "../resource";
+import type { Fail, InputsOf } from "../resource";
 import { defineRule } from "./rule";
 import { ifName, ipAddress, ipFamily, netnsName } from "../validate/net";
 import { BUILTIN_CHAINS, chainName, ipv4Network, port, ruleComment } from "../validate/iptables";
-import type { CheckFailure } from "../validate/errors";
 
 export const JUMPS = ["ACCEPT", "DROP", "REJECT", "RETURN", "MASQUERADE", "SNAT"] as const;
 
@@ -13,9 +12,7 @@ const NEGATABLE = [["source", "notSource"], ["destination", "notDestination"], [
 const ALL_BUILTIN = new Set(Object.values(BUILTIN_CHAINS).flat());
 
 /** Cross-property rules iptables would otherwise refuse on the host (or, worse, accept and never match). */
-function crossCheck(i: IptablesRuleInputs): CheckFailure[] {
-  const f: CheckFailure[] = [];
-  const fail = (property: string, reason: string) => f.push({ property, reason: `IptablesRule.${property}: ${reason}` });
+function crossCheck(i: IptablesRuleInputs, fail: Fail): void {
   if (ALL_BUILTIN.has(i.chain) && !BUILTIN_CHAINS[i.table].includes(i.chain)) {
     fail("chain", `the ${i.table} table has no ${i.chain} chain; use one of ${BUILTIN_CHAINS[i.table].join(", ")} or a user chain`);
   }
@@ -37,7 +34,6 @@ function crossCheck(i: IptablesRuleInputs): CheckFailure[] {
   if (i.jump === "REJECT" && i.table !== "filter") fail("jump", `REJECT is only valid in the filter table, not ${i.table}`);
   if (i.jump === "SNAT" && !i.toSource) fail("toSource", "jump SNAT needs toSource (the address to rewrite the source to)");
   if (i.jump !== "SNAT" && i.toSource) fail("toSource", `only used with jump SNAT, not ${i.jump}; remove it`);
-  return f;
 }
 
 /** A rule's inputs after check: the one source of their type (and of what IptablesRuleArgs may hold); components validate with it too. */

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { defineRule } from "./rule";
 import { cidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr } from "../validate/net";
-import type { CheckFailure } from "../validate/errors";
 
 /** iptables prints networks with host bits cleared and a prefix always: store them the same way. */
 const ipv4Net = z
@@ -29,13 +28,11 @@ export const natRuleSchema = z.object({
  * An iptables NAT rule: IptablesRule's implementation (rule.ts) with NatRule's own schema, defaults
  * and checks, so state and marks (the comment) stay what they were.
  */
-export const natRuleProvider = defineRule("NatRule", natRuleSchema, (i) => {
-  const f: CheckFailure[] = [];
-  if (i.jump === "SNAT" && !i.toSource) f.push({ property: "toSource", reason: "NatRule.toSource: jump SNAT needs toSource (the address to rewrite the source to)" });
-  if (i.jump !== "SNAT" && i.toSource) f.push({ property: "toSource", reason: `NatRule.toSource: only used with jump SNAT, not ${i.jump}; remove it` });
-  if (i.outInterface && i.notOutInterface) f.push({ property: "notOutInterface", reason: "NatRule.notOutInterface: set outInterface or notOutInterface, not both" });
+export const natRuleProvider = defineRule("NatRule", natRuleSchema, (i, fail) => {
+  if (i.jump === "SNAT" && !i.toSource) fail("toSource", "jump SNAT needs toSource (the address to rewrite the source to)");
+  if (i.jump !== "SNAT" && i.toSource) fail("toSource", `only used with jump SNAT, not ${i.jump}; remove it`);
+  if (i.outInterface && i.notOutInterface) fail("notOutInterface", "set outInterface or notOutInterface, not both");
   if (i.jump === "MASQUERADE" && !["POSTROUTING"].includes(i.chain) && !/^[a-z]/.test(i.chain)) {
-    f.push({ property: "chain", reason: `NatRule.chain: MASQUERADE is only valid in POSTROUTING (or a user chain called from it), not ${i.chain}` });
+    fail("chain", `MASQUERADE is only valid in POSTROUTING (or a user chain called from it), not ${i.chain}`);
   }
-  return f;
 });

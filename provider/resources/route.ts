@@ -6,7 +6,6 @@ import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, recordWrite } from "../state/record";
 import { markOf, OWNER_MARK } from "../marker";
 import { parseRoutes, type RouteState } from "../state/route";
-import type { CheckFailure } from "../validate/errors";
 
 export interface RouteOutputs {
   /** The device the kernel chose (or the one declared). */
@@ -36,14 +35,12 @@ export type RouteInputs = InputsOf<typeof routeSchema>;
 export const routeProvider = defineResource({
   kind: "Route",
   schema: routeSchema,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
-    if (!i.via && !i.device) f.push({ property: "via", reason: "Route.via: set via (a gateway) or device (or both)" });
+  crossCheck: (i, fail) => {
+    if (!i.via && !i.device) fail("via", "set via (a gateway) or device (or both)");
     const destFamily = i.destination === "default" ? undefined : parseCidr(i.destination)?.family;
     if (i.via && destFamily && ipFamily(i.via) !== destFamily) {
-      f.push({ property: "via", reason: `Route.via: gateway ${i.via} is IPv${ipFamily(i.via)} but destination ${i.destination} is IPv${destFamily}; use a gateway of the same family` });
+      fail("via", `gateway ${i.via} is IPv${ipFamily(i.via)} but destination ${i.destination} is IPv${destFamily}; use a gateway of the same family`);
     }
-    return f;
   },
   replaceOn: ["destination", "namespace", "metric", "table"],
   idOf: (i) => `route/${i.namespace ?? ""}/${i.table ?? "main"}/${i.destination}/${i.metric ?? ""}`,

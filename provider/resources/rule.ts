@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { defineResource, run, type DynamicProvider, type InputsOf, type WithConnection } from "../resource";
+import { defineResource, run, type DynamicProvider, type Fail, type InputsOf, type WithConnection } from "../resource";
 import { iptablesList } from "../iptables/rule";
 import { matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, ruleOwnedProbe, ruleReplace, type MatchSpec } from "../iptables/match";
 import { Script, sectionsOf, showScript } from "../ssh/script";
-import type { CheckFailure } from "../validate/errors";
 import { ExistsError, type Look } from "../takeover";
 
 /** What every rule resource's schema yields: a match and target, where the rule lives, and its comment (our mark). */
@@ -24,7 +23,7 @@ const PLACE = ["table", "chain", "comment", "position", "namespace"];
  * (NatRule is the nat-table subset with its own schema, defaults and checks). `schema` is the
  * resource's; every property replaces the rule.
  */
-export function defineRule<S extends z.ZodObject & z.ZodType<RuleFields>>(kind: string, schema: S, crossCheck: (i: InputsOf<S>) => CheckFailure[]): DynamicProvider {
+export function defineRule<S extends z.ZodObject & z.ZodType<RuleFields>>(kind: string, schema: S, crossCheck: (i: InputsOf<S>, fail: Fail) => void): DynamicProvider {
   const keys = Object.keys(schema.shape);
   const managed = keys.filter((k) => !PLACE.includes(k));
 
@@ -47,7 +46,7 @@ export function defineRule<S extends z.ZodObject & z.ZodType<RuleFields>>(kind: 
   return defineResource<z.ZodObject, object, RuleInputs>({
     kind,
     schema,
-    crossCheck: crossCheck as (i: RuleInputs) => CheckFailure[], // the schema yields RuleFields (S's bound)
+    crossCheck: crossCheck as (i: RuleInputs, fail: Fail) => void, // the schema yields RuleFields (S's bound)
     replaceOn: keys as Array<keyof RuleInputs & string>,
     idOf: (i) => `iptables/${i.namespace ?? ""}/${i.table}/${i.chain}/${i.comment}`,
     namesOf: (i) => [`iptables/${i.namespace ?? ""}/${i.table}/${i.chain}/${matchArgs(i, i.comment).join(" ")}`],

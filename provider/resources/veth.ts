@@ -10,7 +10,6 @@ import { cidrList, ifName, mtu, netnsName } from "../validate/net";
 import { Script, sectionsOf } from "../ssh/script";
 import { orderLike, parseLink, type LinkState } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
-import type { CheckFailure } from "../validate/errors";
 
 /** One end of the pair: where it lives and what it is plugged into. */
 export type VethEnd = z.output<typeof vethEndSchema>;
@@ -36,12 +35,10 @@ const where = (ns?: string) => (ns ? `namespace ${ns}` : "the host namespace");
 export const vethPairProvider = defineResource({
   kind: "VethPair",
   schema: vethPairSchema,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
+  crossCheck: (i, fail) => {
     if (i.name === i.peer.name && i.namespace === i.peer.namespace) {
-      f.push({ property: "peer.name", reason: `VethPair.peer.name: both ends are named ${i.name} in ${where(i.namespace)}; give the peer another name or put it in another namespace` });
+      fail("peer.name", `both ends are named ${i.name} in ${where(i.namespace)}; give the peer another name or put it in another namespace`);
     }
-    return f;
   },
   replaceOn: ["name", "namespace"],
   replacesOf: (o, n) => [

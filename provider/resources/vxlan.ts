@@ -8,7 +8,6 @@ import { port } from "../validate/iptables";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { orderLike, parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
-import type { CheckFailure } from "../validate/errors";
 
 /** An address as `ip`/`bridge` print it (IPv6 compressed), so state compares equal with what read sees. */
 const canonicalIp = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
@@ -30,12 +29,10 @@ const SHOW = (name: string) => ["ip", "-json", "-details", "link", "show", "dev"
 export const vxlanProvider = defineResource({
   kind: "Vxlan",
   schema: vxlanSchema,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
-    if (i.peers.includes(i.local)) f.push({ property: "peers", reason: `Vxlan.peers: ${i.local} is this node's own address (local); list only the other nodes` });
+  crossCheck: (i, fail) => {
+    if (i.peers.includes(i.local)) fail("peers", `${i.local} is this node's own address (local); list only the other nodes`);
     const other = i.peers.find((p) => ipFamily(p) !== ipFamily(i.local));
-    if (other) f.push({ property: "peers", reason: `Vxlan.peers: ${other} is not the same IP family as local ${i.local}` });
-    return f;
+    if (other) fail("peers", `${other} is not the same IP family as local ${i.local}`);
   },
   replaceOn: ["name", "vni", "local", "device", "port"],
   idOf: (i) => `link/${i.name}`,
