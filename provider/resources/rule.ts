@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { defineResource, run, type DynamicProvider, type Fail, type InputsOf, type WithConnection } from "../resource";
-import { iptablesList } from "../iptables/rule";
-import { matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, ruleOwnedProbe, ruleReplace, type MatchSpec } from "../iptables/match";
+import { iptablesList, matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, ruleOwnedProbe, ruleReplace, type MatchSpec } from "../iptables/match";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { ExistsError, type Look } from "../takeover";
 
