@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
-import { owned, type OwnershipArgs } from "./owner";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
 export interface BridgeArgs extends OwnershipArgs {
   /** The host to create the bridge on. */
@@ -31,9 +31,9 @@ export class Bridge extends DynamicResource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("bridgeProvider"), name, {
-      connection: pulumi.secret(args.connection), ...owned("Bridge", name, args), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
+    super(...onHost("Bridge", name, args, {
+      name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
-    }, secretConnection(opts), "Bridge");
+    }, opts));
   }
 }

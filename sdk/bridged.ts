@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
-import { owned, type OwnershipArgs } from "./owner";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
 export interface BridgedNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
@@ -40,9 +40,9 @@ export class BridgedNamespace extends DynamicResource {
   public readonly hostMac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgedNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("bridgedNamespaceProvider"), name, {
-      connection: pulumi.secret(args.connection), ...owned("BridgedNamespace", name, args), name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
+    super(...onHost("BridgedNamespace", name, args, {
+      name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
       hostVeth: args.hostVeth, nsVeth: args.nsVeth, mtu: args.mtu, mac: undefined, hostMac: undefined,
-    }, secretConnection(opts), "BridgedNamespace");
+    }, opts));
   }
 }

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
 import { ruleCommentFor } from "./iptablesRule";
-import { owned, type OwnershipArgs } from "./owner";
+import type { OwnershipArgs } from "./owner";
 
 export interface NatRuleArgs extends OwnershipArgs {
   /** The host to add the rule on. */
@@ -47,11 +47,11 @@ export class NatRule extends DynamicResource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("natRuleProvider"), name, {
-      connection: pulumi.secret(args.connection), ...owned("NatRule", name, args), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
+    super(...onHost("NatRule", name, args, {
+      table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
       comment: args.comment ?? ruleCommentFor(name),
-    }, secretConnection(opts), "NatRule");
+    }, opts));
   }
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
-import { owned, type OwnershipArgs } from "./owner";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
 export interface NetNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
@@ -21,7 +21,6 @@ export class NetNamespace extends DynamicResource {
   public readonly loopbackUp!: pulumi.Output<boolean>;
 
   constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("netNamespaceProvider"), name, { connection: pulumi.secret(args.connection), ...owned("NetNamespace", name, args), name: args.name, loopbackUp: args.loopbackUp ?? true },
-      secretConnection(opts), "NetNamespace");
+    super(...onHost("NetNamespace", name, args, { name: args.name, loopbackUp: args.loopbackUp ?? true }, opts));
   }
 }

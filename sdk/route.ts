@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
-import { owned, type OwnershipArgs } from "./owner";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
 export interface RouteArgs extends OwnershipArgs {
   /** The host to add the route on. */
@@ -36,9 +36,9 @@ export class Route extends DynamicResource {
   public readonly actualDevice!: pulumi.Output<string>;
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("routeProvider"), name, {
-      connection: pulumi.secret(args.connection), ...owned("Route", name, args), destination: args.destination, via: args.via, device: args.device,
+    super(...onHost("Route", name, args, {
+      destination: args.destination, via: args.via, device: args.device,
       namespace: args.namespace, metric: args.metric, table: args.table, actualDevice: undefined,
-    }, secretConnection(opts), "Route");
+    }, opts));
   }
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
-import { owned, type OwnershipArgs } from "./owner";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
 export interface SysctlArgs extends OwnershipArgs {
   /** The host to set the value on. */
@@ -29,8 +29,8 @@ export class Sysctl extends DynamicResource {
   public readonly previous!: pulumi.Output<string>;
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("sysctlProvider"), name, {
-      connection: pulumi.secret(args.connection), ...owned("Sysctl", name, args), key: args.key, value: args.value, namespace: args.namespace, restoreTo: args.restoreTo, previous: undefined,
-    }, secretConnection(opts), "Sysctl");
+    super(...onHost("Sysctl", name, args, {
+      key: args.key, value: args.value, namespace: args.namespace, restoreTo: args.restoreTo, previous: undefined,
+    }, opts));
   }
 }

@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
-import { owned, type OwnershipArgs } from "./owner";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
 /** One end of a veth pair. */
 export interface VethEndArgs {
@@ -45,11 +45,11 @@ export class VethPair extends DynamicResource {
   public readonly peerMac!: pulumi.Output<string>;
 
   constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("vethPairProvider"), name, {
-      connection: pulumi.secret(args.connection), ...owned("VethPair", name, args), name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
+    super(...onHost("VethPair", name, args, {
+      name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
       mtu: args.mtu, up: args.up ?? true,
       peer: pulumi.output(args.peer).apply((p) => ({ ...p, addresses: p.addresses ?? [] })),
       mac: undefined, peerMac: undefined,
-    }, secretConnection(opts), "VethPair");
+    }, opts));
   }
 }
