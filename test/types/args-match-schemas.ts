@@ -45,6 +45,8 @@ holds<Verdict<sdk.NatRuleArgs, typeof core.natRuleSchema, "comment">>(all); // d
 holds<Verdict<sdk.SysctlArgs, typeof core.sysctlSchema>>(all);
 holds<Verdict<sdk.PingArgs, typeof core.pingSchema>>(all);
 holds<Verdict<sdk.BridgedNamespaceArgs, typeof core.bridgedNamespaceSchema>>(all);
+holds<Verdict<sdk.IptablesRuleArgs, typeof core.iptablesRuleSchema, "comment">>(all); // default "pulumi-netns:STACK:NAME"
+holds<Verdict<sdk.VxlanArgs, typeof core.vxlanSchema>>(all);
 
 /** The SDK's connection is the core's, property for property. */
 holds<{ same: Same<Values<pulumi.Unwrap<sdk.ConnectionArgs>>, Values<Connection>> }>({ same: true });
