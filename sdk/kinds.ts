@@ -37,7 +37,8 @@ type Registration = ConstructorParameters<typeof DynamicResource>;
 
 /** The registration of resource `type`: its provider text (the core's provider of that type) and its type token. */
 export function registration(type: ResourceType, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined): Registration {
-  return [providerText(`${type[0].toLowerCase()}${type.slice(1)}` + "Provider" as Kind), name, props, opts, type];
+  const kind = `${type[0].toLowerCase()}${type.slice(1)}Provider` as Kind; // "Bridge" -> "bridgeProvider" (ResourceType's inverse)
+  return [providerText(kind), name, props, opts, type];
 }
 
 /**
