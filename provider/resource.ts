@@ -2,22 +2,35 @@ import { z } from "zod";
 import { connectionSchema, resolvedOrAsIs, storedConnection, targetOf, type ResolvedConnection } from "./ssh/connection";
 import { pool } from "./ssh/pool";
 import { SshDialError, SshExecError } from "./ssh/errors";
-import { refusalOf } from "./ssh/script";
+import { EXISTS, refusalOf } from "./ssh/script";
+import type { Argv } from "./ssh/quote";
+import { markOf, ownerName } from "./marker";
+import { compact, equal } from "./props";
+
+export { compact, equal };
+import { differences, ExistsError, judge, markScript, type Look } from "./takeover";
 import { containsUnknown } from "./validate/unknown";
 import { toFailures, type CheckFailure } from "./validate/errors";
 
-/** Every resource's inputs carry the connection to its host. */
+/** Every resource's inputs carry the connection to its host, and the common ownership inputs. */
 export interface WithConnection {
   connection: ResolvedConnection;
+  /** Who owns the objects (`project/stack/Type/name`, from the SDK): their mark is `pulumi-netns:<owner>`. Absent in state from the previous release. */
+  owner?: string;
+  /** Take over an existing unmarked object that matches the declaration exactly, instead of refusing it. */
+  adopt?: boolean;
 }
 
+/** A resource's inputs after check: the common ones and what its schema outputs (derived, never written out). */
+export type InputsOf<S extends z.ZodObject> = WithConnection & z.output<S>;
+
 /** What one resource kind defines; `defineResource` turns it into a Pulumi dynamic provider. */
-export interface ResourceDef<I extends WithConnection, O extends object> {
+export interface ResourceDef<S extends z.ZodObject, O extends object, I extends WithConnection = InputsOf<S>> {
   kind: string;
-  /** One zod schema per input property (defaults filled in by `check`). */
-  fields: { [K in keyof Omit<I, "connection">]-?: z.ZodType<I[K], unknown> };
-  /** Checks across properties, run once every input is known. */
-  crossCheck?: (i: I) => CheckFailure[];
+  /** The zod schema of the resource's own inputs: the one source of their type and checks (defaults filled in by `check`). */
+  schema: S;
+  /** Checks across properties, run once every input is known: `fail(property, reason)` per problem (messages get the `Kind.property: ` prefix). */
+  crossCheck?: (i: I, fail: Fail) => void;
   /** Inputs that cannot change in place. */
   replaceOn: ReadonlyArray<keyof I & string>;
   /** Nested parts that cannot change in place (e.g. "peer.name"), for inputs that are objects. */
@@ -26,14 +39,28 @@ export interface ResourceDef<I extends WithConnection, O extends object> {
   idOf: (i: I) => string;
   /** Kernel names the object takes ("ns/name"): a replacement on the same host that reuses one must delete first. */
   namesOf: (i: I) => string[];
-  create: (conn: ResolvedConnection, i: I) => Promise<O>;
-  /** Live state, or undefined when the object (ours) is gone. */
-  read: (conn: ResolvedConnection, state: I & O) => Promise<(Partial<I> & O) | undefined>;
+  /** Make the objects, marked `mark`; an object already there fails it with an "exists" refusal (Script.refuseIfExists). */
+  create: (conn: ResolvedConnection, i: I, mark: string) => Promise<O>;
+  /**
+   * What is on the host under the resource's names, whatever the marks, with live values as `read`
+   * reports them. With it, `read` is derived (only objects all carrying the state's mark) and create
+   * takes over its own leftovers and adopts (see takeover.ts).
+   */
+  look?: (conn: ResolvedConnection, i: I) => Promise<Look<Partial<I> & O>>;
+  /** Steps that put `mark` on every object (adopt, an owner change, an upgrade from the global mark). */
+  markSteps?: (i: I, mark: string, look: Look<Partial<I> & O>) => Argv[];
+  /** The mark the objects carry; default `markOf(i.owner)` (NatRule: its comment). */
+  markFor?: (i: I) => string;
+  /** Live state, or undefined when the object (ours) is gone (needed only without `look`). */
+  read?: (conn: ResolvedConnection, state: I & O) => Promise<(Partial<I> & O) | undefined>;
   update: (conn: ResolvedConnection, olds: I & O, news: I) => Promise<O>;
   delete: (conn: ResolvedConnection, state: I & O) => Promise<void>;
 }
 
 type Props = Record<string, unknown>;
+
+/** Reports one cross-property problem: the property to fix and what is wrong (with the fix). */
+export type Fail = (property: string, reason: string) => void;
 
 /** The Pulumi dynamic provider shape (kept structural: the core does not import the engine). */
 export interface DynamicProvider {
@@ -51,9 +78,11 @@ export interface DynamicProvider {
  */
 const WHERE = ["host", "port", "proxy"] as const;
 
-export function defineResource<I extends WithConnection, O extends object>(def: ResourceDef<I, O>): DynamicProvider {
-  const fieldKeys = Object.keys(def.fields);
-  const inputKeys = ["connection", ...fieldKeys];
+export function defineResource<S extends z.ZodObject, O extends object, I extends WithConnection = InputsOf<S>>(def: ResourceDef<S, O, NoInfer<I>>): DynamicProvider {
+  const fields = def.schema.shape as Record<string, z.ZodType>;
+  const fieldKeys = Object.keys(fields);
+  const inputKeys = ["connection", "owner", "adopt", ...fieldKeys];
+  const markFor = (i: I) => (def.markFor ? def.markFor(i) : markOf(i.owner));
 
   const conn = (p: Props) => connectionSchema.parse(p.connection);
   const idFor = (c: ResolvedConnection, i: I) => `${c.host}:${c.port}/${def.idOf(i)}`;
@@ -71,12 +100,45 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
     }
   };
 
+  /** Create found objects under its names: take over, bring to spec, replace, adopt or refuse (takeover.ts). */
+  const settle = async (c: ResolvedConnection, i: I, cause: unknown): Promise<O> => {
+    const look = await def.look!(c, i);
+    const mine = markFor(i);
+    const v = judge(look, i as unknown as Props, mine, i.adopt === true, (live) => differences(live, i as unknown as Props, equal, fieldKeys));
+    const live = look.live as O;
+    switch (v.act) {
+      case "create":
+        if (cause instanceof SshExecError || cause instanceof ExistsError) return def.create(c, i, mine); // gone meanwhile
+        throw cause;
+      case "refuse":
+        throw new Error(`${def.kind} create ${def.idOf(i)} on ${targetOf(c)}: ${v.message}`);
+      case "takeover":
+        return { ...live, takeover: v.note };
+      case "update":
+        return { ...(await def.update(c, { ...i, ...live }, i)), takeover: v.note };
+      case "replace":
+        await def.delete(c, i as I & O);
+        return { ...(await def.create(c, i, mine)), takeover: v.note };
+      case "mark":
+        await run(c, markScript(def.markSteps!(i, mine, look)));
+        return { ...live, takeover: v.note };
+    }
+  };
+
+  /** Read: the live values only when every object is there, of its kind, and carries the state's mark. */
+  const readOwned = (look: Look<Partial<I> & O>, state: I): (Partial<I> & O) | undefined => {
+    const mine = markFor(state);
+    const ok = look.objects.every((o) => !o.missing && o.mark === mine && (!o.wantKind || o.kind === o.wantKind));
+    return ok ? look.live : undefined;
+  };
+
   return {
     async check(_olds, news) {
       const inputs: Props = {};
       const failures: CheckFailure[] = [];
       let unknown = false;
-      for (const [key, schema] of [["connection", connectionSchema] as const, ...Object.entries(def.fields) as [string, z.ZodType][]]) {
+      const common: Array<[string, z.ZodType]> = [["connection", connectionSchema], ["owner", ownerName.optional()], ["adopt", adoptFlag]];
+      for (const [key, schema] of [...common, ...Object.entries(fields)]) {
         const v = news[key];
         if (containsUnknown(v)) {
           unknown = true;
@@ -92,7 +154,9 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
           failures.push({ property: key, reason: `${def.kind}.${key}: unknown property; expected one of ${inputKeys.join(", ")}` });
         }
       }
-      if (!unknown && failures.length === 0 && def.crossCheck) failures.push(...def.crossCheck(inputs as unknown as I));
+      if (!unknown && failures.length === 0 && def.crossCheck) {
+        def.crossCheck(inputs as unknown as I, (property, reason) => failures.push({ property, reason: `${def.kind}.${property}: ${reason}` }));
+      }
       return { inputs: compact(inputs), failures };
     },
 
@@ -100,6 +164,7 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
       const replaces: string[] = [];
       let changes = false;
       for (const key of inputKeys) {
+        if (key === "adopt") continue; // only a create reads it: turning it on or off changes nothing on the host
         if (key === "connection") {
           const o = (resolvedOrAsIs(olds.connection) ?? {}) as Props;
           const n = (resolvedOrAsIs(news.connection) ?? {}) as Props;
@@ -126,26 +191,48 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
     async create(inputs) {
       const c = conn(inputs);
       const i = inputs as unknown as I;
-      const outs = await clean(c, `create ${def.idOf(i)}`, () => def.create(c, i));
+      const outs = await clean(c, `create ${def.idOf(i)}`, async () => {
+        try {
+          return await def.create(c, i, markFor(i));
+        } catch (e) {
+          if (def.look && (e instanceof ExistsError || (e instanceof SshExecError && refusalOf(e.stderr)?.startsWith(EXISTS)))) return settle(c, i, e);
+          throw e;
+        }
+      });
       return { id: idFor(c, i), outs: compact({ ...inputs, ...outs }) };
     },
 
     async read(id, props) {
       const c = conn(props);
-      const live = await def.read(c, props as unknown as I & O);
+      const state = props as unknown as I & O;
+      const live = def.look ? readOwned(await def.look(c, state), state) : await def.read!(c, state);
       if (!live) return { id: "", props: {} };
       return { id, props: compact({ ...props, ...live }) };
     },
 
     async update(_id, olds, news) {
       const c = conn(news);
-      // Only how we reach the host changed (a rotated key, a re-pinned host key, sudo): nothing to do
+      const remark = async () => {
+        if (def.markSteps && markFor(olds as unknown as I) !== markFor(news as unknown as I)) {
+          const look = await def.look!(c, { ...olds, ...news } as unknown as I);
+          await run(c, markScript(def.markSteps(news as unknown as I, markFor(news as unknown as I), look)));
+        }
+      };
+      // Only how we reach the host (or who owns it) changed (a rotated key, a re-pinned host key, sudo): nothing to do
       // on it, but prove the new connection works before state trusts it for later deletes and reads.
       if (fieldKeys.every((k) => equal(olds[k], news[k]))) {
         await run(c, "true");
+        await remark();
         return { outs: compact({ ...olds, ...news }) };
       }
-      const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, olds as unknown as I & O, news as unknown as I));
+      // From what is live, not what state says: an interrupted update may have done part of it already.
+      let base = olds as unknown as I & O;
+      if (def.look) {
+        const live = readOwned(await def.look(c, base), base);
+        if (live) base = { ...base, ...live };
+      }
+      const outs = await clean(c, `update ${def.idOf(news as unknown as I)}`, () => def.update(c, base, news as unknown as I));
+      await remark();
       return { outs: compact({ ...news, ...outs }) };
     },
 
@@ -161,6 +248,9 @@ export function defineResource<I extends WithConnection, O extends object>(def: 
   };
 }
 
+/** The common `adopt` input: off unless set. */
+const adoptFlag = z.boolean({ error: "adopt must be true or false" }).optional();
+
 /**
  * State written with another `__provider` text (earlier releases stored a serialized closure with
  * an absolute path) is updated in place, so the next delete or read runs the current, path-free text.
@@ -169,35 +259,12 @@ export function providerTextChanged(olds: Props, news: Props): boolean {
   return typeof olds.__provider === "string" && typeof news.__provider === "string" && olds.__provider !== news.__provider;
 }
 
-/** Drop undefined values (deeply): Pulumi's wire format (protobuf Struct) has no undefined. */
-export function compact<T>(v: T): T {
-  if (Array.isArray(v)) return v.map(compact) as T;
-  if (v && typeof v === "object") {
-    return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, compact(x)])) as T;
-  }
-  return v;
-}
-
 /** What to do when a host is gone for good: nothing left to delete, but state still lists it. */
 export const GONE_HOST_HELP =
   "If this host is gone for good, nothing is left to delete on it: remove ALL of its resources from state in one " +
   "command, `pulumi state delete --target-dependents --yes '<URN>' '<URN>' ...` (list them with `pulumi stack --show-urns`; " +
   "for a NodeNetwork, its component's URN alone covers its children), then run destroy again. " +
   "If the host is only down, bring it back and retry.";
-
-/** Structural equality of JSON values; undefined and absent are the same. */
-export function equal(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (a === undefined || b === undefined || a === null || b === null) return a == b;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => equal(x, b[i]));
-  }
-  if (typeof a === "object" && typeof b === "object") {
-    const keys = new Set([...Object.keys(a as object), ...Object.keys(b as object)]);
-    return [...keys].every((k) => equal((a as Props)[k], (b as Props)[k]));
-  }
-  return false;
-}
 
 /** Run a script over the pooled connection; non-zero exit throws (naming host, command, stderr). */
 export function run(c: ResolvedConnection, script: string): Promise<string> {

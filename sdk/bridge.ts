@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
-export interface BridgeArgs {
+export interface BridgeArgs extends OwnershipArgs {
   /** The host to create the bridge on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The bridge's interface name (1-15 characters). Changing it replaces the bridge. */
@@ -30,9 +31,9 @@ export class Bridge extends DynamicResource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("bridgeProvider"), name, {
-      connection: pulumi.secret(args.connection), name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
+    super(...onHost("Bridge", name, args, {
+      name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,
       mac: undefined,
-    }, secretConnection(opts), "Bridge");
+    }, opts));
   }
 }

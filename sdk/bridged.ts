@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
-export interface BridgedNamespaceArgs {
+export interface BridgedNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The namespace's name. Changing it replaces everything. */
@@ -39,9 +40,9 @@ export class BridgedNamespace extends DynamicResource {
   public readonly hostMac!: pulumi.Output<string>;
 
   constructor(name: string, args: BridgedNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("bridgedNamespaceProvider"), name, {
-      connection: pulumi.secret(args.connection), name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
+    super(...onHost("BridgedNamespace", name, args, {
+      name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,
       hostVeth: args.hostVeth, nsVeth: args.nsVeth, mtu: args.mtu, mac: undefined, hostMac: undefined,
-    }, secretConnection(opts), "BridgedNamespace");
+    }, opts));
   }
 }

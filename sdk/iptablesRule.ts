@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { providerText } from "./kinds";
-import { DynamicResource, secretConnection } from "./provider";
+import { onHost } from "./kinds";
+import { DynamicResource } from "./provider";
+import type { OwnershipArgs } from "./owner";
 
-export interface IptablesRuleArgs {
+export interface IptablesRuleArgs extends OwnershipArgs {
   /** The host to add the rule on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The table: "filter", "nat" or "mangle". Default "filter". */
@@ -58,14 +59,14 @@ export class IptablesRule extends DynamicResource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: IptablesRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("iptablesRuleProvider"), name, {
-      connection: pulumi.secret(args.connection), table: args.table ?? "filter", chain: args.chain,
+    super(...onHost("IptablesRule", name, args, {
+      table: args.table ?? "filter", chain: args.chain,
       source: args.source, notSource: args.notSource, destination: args.destination, notDestination: args.notDestination,
       inInterface: args.inInterface, notInInterface: args.notInInterface, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       protocol: args.protocol, sourcePort: args.sourcePort, destinationPort: args.destinationPort,
       jump: args.jump, toSource: args.toSource, position: args.position ?? "append", namespace: args.namespace,
       comment: args.comment ?? ruleCommentFor(name),
-    }, secretConnection(opts), "IptablesRule");
+    }, opts));
   }
 }
 

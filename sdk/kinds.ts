@@ -1,6 +1,9 @@
+import * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
 import type { DynamicProvider } from "../provider";
-import type { ProviderText } from "./provider";
+import type { ConnectionArgs } from "./connection";
+import { secretConnection, type DynamicResource, type ProviderText } from "./provider";
+import { owned, type OwnershipArgs } from "./owner";
 
 /** The core's dynamic providers, by export name (derived from the core, not listed by hand). */
 export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicProvider ? K : never }[keyof typeof core];
@@ -24,4 +27,29 @@ export function providerText(kind: Kind): ProviderText {
   // ~110 bytes, stored twice per resource (inputs and outputs). When the package is missing, Node's
   // own error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
   return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};` as ProviderText;
+}
+
+/** A resource type name, e.g. "Bridge": the core's provider for it is `bridgeProvider` (derived from Kind, like it). */
+export type ResourceType = Kind extends `${infer K}Provider` ? Capitalize<K> : never;
+
+/** What DynamicResource's constructor takes. */
+type Registration = ConstructorParameters<typeof DynamicResource>;
+
+/** The registration of resource `type`: its provider text (the core's provider of that type) and its type token. */
+export function registration(type: ResourceType, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined): Registration {
+  const kind = `${type[0].toLowerCase()}${type.slice(1)}Provider` as Kind; // "Bridge" -> "bridgeProvider" (ResourceType's inverse)
+  return [providerText(kind), name, props, opts, type];
+}
+
+/**
+ * The registration of a resource on a remote host (every one but LabVm): its connection, kept
+ * secret in state as input and output; unless `owned` is false (Ping: nothing to own), the owner
+ * its marks name and `adopt`; then its own properties.
+ */
+export function onHost(
+  type: ResourceType, name: string, args: { connection: pulumi.Input<ConnectionArgs> } & OwnershipArgs, props: pulumi.Inputs,
+  opts: pulumi.CustomResourceOptions | undefined, how: { owned: boolean } = { owned: true },
+): Registration {
+  const common = { connection: pulumi.secret(args.connection), ...(how.owned ? owned(type, name, args) : {}) };
+  return registration(type, name, { ...common, ...props }, secretConnection(opts));
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { DynamicResource } from "./provider";
-import { providerText } from "./kinds";
+import { registration } from "./kinds";
 
 export interface LabVmArgs {
   /** The lab this VM belongs to (1-12 characters of [a-z0-9-]). Default "demo". */
@@ -36,11 +36,11 @@ export class LabVm extends DynamicResource {
   public readonly connection: pulumi.Output<ConnectionArgs>;
 
   constructor(name: string, args: LabVmArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("labVmProvider"), name, {
+    super(...registration("LabVm", name, {
       lab: args.lab ?? "demo", index: args.index ?? 0, vm: args.vm,
       host: undefined, port: undefined, user: undefined, sudoUser: undefined, privateKey: undefined,
       hostKey: undefined, hostKeyFingerprint: undefined, hostname: undefined, lanIp: undefined,
-    }, { ...opts, additionalSecretOutputs: ["privateKey"] }, "LabVm");
+    }, { ...opts, additionalSecretOutputs: ["privateKey"] }));
     this.connection = pulumi.all([this.host, this.user, this.privateKey, this.hostKey]).apply(([host, user, privateKey, hostKey]) => ({
       host, user, privateKey, hostKey,
     }));

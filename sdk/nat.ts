@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
 import { ruleCommentFor } from "./iptablesRule";
+import type { OwnershipArgs } from "./owner";
 
-export interface NatRuleArgs {
+export interface NatRuleArgs extends OwnershipArgs {
   /** The host to add the rule on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The iptables table. Only "nat". Default "nat". */
@@ -46,11 +47,11 @@ export class NatRule extends DynamicResource {
   public readonly comment!: pulumi.Output<string>;
 
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("natRuleProvider"), name, {
-      connection: pulumi.secret(args.connection), table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
+    super(...onHost("NatRule", name, args, {
+      table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
       comment: args.comment ?? ruleCommentFor(name),
-    }, secretConnection(opts), "NatRule");
+    }, opts));
   }
 }

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
-export interface NetNamespaceArgs {
+export interface NetNamespaceArgs extends OwnershipArgs {
   /** The host to create the namespace on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The namespace's name, as `ip netns` shows it (a file in /run/netns). Changing it replaces the namespace. */
@@ -20,7 +21,6 @@ export class NetNamespace extends DynamicResource {
   public readonly loopbackUp!: pulumi.Output<boolean>;
 
   constructor(name: string, args: NetNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("netNamespaceProvider"), name, { connection: pulumi.secret(args.connection), name: args.name, loopbackUp: args.loopbackUp ?? true },
-      secretConnection(opts), "NetNamespace");
+    super(...onHost("NetNamespace", name, args, { name: args.name, loopbackUp: args.loopbackUp ?? true }, opts));
   }
 }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
 
 export interface PingArgs {
   /** The host to ping from. */
@@ -26,9 +26,9 @@ export class Ping extends DynamicResource {
   public readonly summary!: pulumi.Output<string>;
 
   constructor(name: string, args: PingArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("pingProvider"), name, {
-      connection: pulumi.secret(args.connection), target: args.target, namespace: args.namespace, count: args.count ?? 3,
+    super(...onHost("Ping", name, args, {
+      target: args.target, namespace: args.namespace, count: args.count ?? 3,
       triggers: args.triggers, reachable: undefined, summary: undefined,
-    }, secretConnection(opts), "Ping");
+    }, opts, { owned: false }));
   }
 }

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
-export interface RouteArgs {
+export interface RouteArgs extends OwnershipArgs {
   /** The host to add the route on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** "default" or a network, e.g. "172.16.1.0/24". Changing it replaces the route. */
@@ -35,9 +36,9 @@ export class Route extends DynamicResource {
   public readonly actualDevice!: pulumi.Output<string>;
 
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("routeProvider"), name, {
-      connection: pulumi.secret(args.connection), destination: args.destination, via: args.via, device: args.device,
+    super(...onHost("Route", name, args, {
+      destination: args.destination, via: args.via, device: args.device,
       namespace: args.namespace, metric: args.metric, table: args.table, actualDevice: undefined,
-    }, secretConnection(opts), "Route");
+    }, opts));
   }
 }

@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
-export interface SysctlArgs {
+export interface SysctlArgs extends OwnershipArgs {
   /** The host to set the value on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The sysctl key, e.g. "net.ipv4.ip_forward". Changing it replaces the resource. */
@@ -12,6 +13,11 @@ export interface SysctlArgs {
   value: pulumi.Input<string | number>;
   /** Set it inside this namespace instead of the host's. */
   namespace?: pulumi.Input<string>;
+  /**
+   * The value to restore on delete. Default: the value found when the resource was created. Set
+   * it when adopting a value set by hand (e.g. "0", the kernel's default for net.ipv4.ip_forward).
+   */
+  restoreTo?: pulumi.Input<string | number>;
 }
 
 /** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */
@@ -23,8 +29,8 @@ export class Sysctl extends DynamicResource {
   public readonly previous!: pulumi.Output<string>;
 
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("sysctlProvider"), name, {
-      connection: pulumi.secret(args.connection), key: args.key, value: args.value, namespace: args.namespace, previous: undefined,
-    }, secretConnection(opts), "Sysctl");
+    super(...onHost("Sysctl", name, args, {
+      key: args.key, value: args.value, namespace: args.namespace, restoreTo: args.restoreTo, previous: undefined,
+    }, opts));
   }
 }

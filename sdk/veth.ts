@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource, secretConnection } from "./provider";
-import { providerText } from "./kinds";
+import { DynamicResource } from "./provider";
+import { onHost } from "./kinds";
+import type { OwnershipArgs } from "./owner";
 
 /** One end of a veth pair. */
 export interface VethEndArgs {
@@ -15,7 +16,7 @@ export interface VethEndArgs {
   bridge?: pulumi.Input<string>;
 }
 
-export interface VethPairArgs extends VethEndArgs {
+export interface VethPairArgs extends VethEndArgs, OwnershipArgs {
   /** The host to create the pair on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** MTU of both ends. Updated in place. Default: the kernel's (1500). */
@@ -44,11 +45,11 @@ export class VethPair extends DynamicResource {
   public readonly peerMac!: pulumi.Output<string>;
 
   constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("vethPairProvider"), name, {
-      connection: pulumi.secret(args.connection), name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
+    super(...onHost("VethPair", name, args, {
+      name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,
       mtu: args.mtu, up: args.up ?? true,
       peer: pulumi.output(args.peer).apply((p) => ({ ...p, addresses: p.addresses ?? [] })),
       mac: undefined, peerMac: undefined,
-    }, secretConnection(opts), "VethPair");
+    }, opts));
   }
 }

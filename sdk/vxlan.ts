@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { providerText } from "./kinds";
-import { DynamicResource, secretConnection } from "./provider";
+import { onHost } from "./kinds";
+import { DynamicResource } from "./provider";
+import type { OwnershipArgs } from "./owner";
 
-export interface VxlanArgs {
+export interface VxlanArgs extends OwnershipArgs {
   /** The host to create the device on. */
   connection: pulumi.Input<ConnectionArgs>;
   /** The device name (1-15 characters), e.g. "vxlan42". Changing it replaces the device. */
@@ -42,9 +43,9 @@ export class Vxlan extends DynamicResource {
   public readonly mac!: pulumi.Output<string>;
 
   constructor(name: string, args: VxlanArgs, opts?: pulumi.CustomResourceOptions) {
-    super(providerText("vxlanProvider"), name, {
-      connection: pulumi.secret(args.connection), name: args.name, vni: args.vni, local: args.local, device: args.device,
+    super(...onHost("Vxlan", name, args, {
+      name: args.name, vni: args.vni, local: args.local, device: args.device,
       bridge: args.bridge, peers: args.peers ?? [], mtu: args.mtu, port: args.port ?? 4789, mac: undefined,
-    }, secretConnection(opts), "Vxlan");
+    }, opts));
   }
 }

@@ -1,5 +1,6 @@
 import type { Argv } from "../ssh/quote";
 import { ip } from "./command";
+import { shellJoin, shellQuote } from "../ssh/quote";
 
 /**
  * Routes we own carry this protocol number (RTPROT), so read and delete never
@@ -44,3 +45,8 @@ export const routeDel = (ns: string | undefined, r: RouteSpec): Argv =>
 /** `ip [-n NS] [-6] -json route show table T exact DEST`: every route to DEST, ours or not. */
 export const routeShow = (ns: string | undefined, r: Pick<RouteSpec, "destination" | "table" | "family">): Argv =>
   ip(ns, ...(r.family === 6 || r.destination.includes(":") ? ["-6"] : []), "-json", "route", "show", "table", String(r.table ?? "main"), "exact", r.destination);
+
+/** Shell condition: a route to DEST with protocol 157 (ours) exists: `ip ... route show ... exact DEST | grep '"protocol":"157"'`. */
+export function routeOwnedProbe(ns: string | undefined, r: Pick<RouteSpec, "destination" | "table" | "family">): string {
+  return `${shellJoin(routeShow(ns, r))} 2>/dev/null | grep -qF ${shellQuote(`"protocol":"${ROUTE_PROTO}"`)}`;
+}

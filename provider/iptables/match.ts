@@ -1,11 +1,8 @@
-import type { Argv } from "../ssh/quote";
+import { shellJoin, type Argv } from "../ssh/quote";
 import { inNetns } from "../ip/command";
 import { splitRuleLine } from "./parse";
 
-/**
- * A general iptables rule (any table): matches, each negatable, and a target. The NAT-only
- * `RuleSpec` of rule.ts is NatRule's; this is IptablesRule's and the components'.
- */
+/** An iptables rule (any table): matches, each negatable, and a target. IptablesRule's, NatRule's and the components'. */
 export interface MatchSpec {
   table: string;
   chain: string;
@@ -60,6 +57,18 @@ export const ruleCheck = (ns: string | undefined, r: MatchSpec, comment?: string
 /** `iptables -w -t T -D CHAIN <match> -m comment --comment C -j TARGET`: removes one copy of exactly this rule. */
 export const ruleDelete = (ns: string | undefined, r: MatchSpec, comment: string): Argv =>
   inNetns(ns, ["iptables", "-w", "-t", r.table, "-D", r.chain, ...matchArgs(r, comment)]);
+
+/** `iptables -w -t T -S CHAIN`: the chain's rules in iptables-save syntax. */
+export const iptablesList = (ns: string | undefined, table: string, chain: string): Argv =>
+  inNetns(ns, ["iptables", "-w", "-t", table, "-S", chain]);
+
+/** Shell condition: exactly this rule, with this comment, exists (`iptables -C ... 2>/dev/null`). */
+export const ruleOwnedProbe = (ns: string | undefined, r: MatchSpec, comment: string): string =>
+  `${shellJoin(ruleCheck(ns, r, comment))} 2>/dev/null`;
+
+/** `iptables -w -t T -R CHAIN N <match> -m comment --comment C -j TARGET`: replace rule N in place (adopting: add our comment). */
+export const ruleReplace = (ns: string | undefined, r: MatchSpec, comment: string, n: number): Argv =>
+  inNetns(ns, ["iptables", "-w", "-t", r.table, "-R", r.chain, String(n), ...matchArgs(r, comment)]);
 
 /** Parse one `iptables -S` line (`-A CHAIN ...`) into a spec plus its comment; undefined for other lines. */
 export function parseMatchLine(table: string, line: string): (MatchSpec & { comment?: string }) | undefined {

@@ -20,6 +20,9 @@ const VM_INIT = [
   "set -e",
   "mkdir -p /run/netns",
   "mount -t tmpfs -o mode=0755 tmpfs-netns /run/netns",
+  // pulumi-netns keeps ownership records in /run/pulumi-netns: private per VM, and cleared by a restart, as a host's /run is.
+  "mkdir -p /run/pulumi-netns",
+  "mount -t tmpfs -o mode=0755 tmpfs-pulumi-netns /run/pulumi-netns",
   // Own /etc/hosts so the VM's hostname resolves (sudo warns on every call otherwise).
   'mount --bind "$2" /etc/hosts',
   // Own, empty /root as a real VM has: this machine's root dotfiles (a .bashrc that runs

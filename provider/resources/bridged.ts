@@ -1,17 +1,15 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run, type InputsOf } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetUp } from "../ip/link";
+import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
 import { addrAdd, addrChange, addrShow } from "../ip/addr";
-import { routeAdd, routeReplace, routeShow } from "../ip/route";
+import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow } from "../ip/route";
 import { stableMac } from "../ip/mac";
 import { cidr, canonicalCidr, cidrContains, ifName, ipAddress, mtu, netnsName, parseCidr } from "../validate/net";
-import { Script } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
-import { parseLink } from "../state/link";
+import { Script, sectionsOf } from "../ssh/script";
+import { parseLink, type LinkState } from "../state/link";
 import { parseRoutes } from "../state/route";
-import { OWNER_MARK, ownedLinkProbe } from "../marker";
-import type { CheckFailure } from "../validate/errors";
+import { markOf, ownedLinkProbe } from "../marker";
 
 /**
  * A namespace plugged into a bridge, as a CNI bridge plugin's ADD does it, in ONE resource
@@ -31,97 +29,89 @@ export const bridgedNamespaceSchema = z.object({
 });
 
 /** The inputs after check; the schema above is their one source (BridgedNamespaceArgs is checked against it). */
-export type BridgedNamespaceInputs = WithConnection & z.output<typeof bridgedNamespaceSchema>;
+export type BridgedNamespaceInputs = InputsOf<typeof bridgedNamespaceSchema>;
 
-export interface BridgedNamespaceOutputs {
-  mac: string;
-  hostMac: string;
-}
-
-export const bridgedNamespaceProvider = defineResource<BridgedNamespaceInputs, BridgedNamespaceOutputs>({
+export const bridgedNamespaceProvider = defineResource({
   kind: "BridgedNamespace",
-  fields: bridgedNamespaceSchema.shape,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
+  schema: bridgedNamespaceSchema,
+  crossCheck: (i, fail) => {
     if (i.gateway && !cidrContains(i.address, i.gateway)) {
-      f.push({ property: "gateway", reason: `BridgedNamespace.gateway: ${i.gateway} is outside ${i.address}; use an address on the same subnet (the bridge's)` });
+      fail("gateway", `${i.gateway} is outside ${i.address}; use an address on the same subnet (the bridge's)`);
     }
     if (i.gateway && i.gateway === parseCidr(i.address)?.ip) {
-      f.push({ property: "gateway", reason: `BridgedNamespace.gateway: ${i.gateway} is the namespace's own address; use the bridge's address` });
+      fail("gateway", `${i.gateway} is the namespace's own address; use the bridge's address`);
     }
-    return f;
   },
   replaceOn: ["name", "bridge", "hostVeth", "nsVeth"],
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`, `link//${i.hostVeth}`],
 
-  async create(c, i) {
+  async create(c, i, mark) {
     const ns = i.name;
     const s = new Script()
-      .refuseIf(netnsExists(ns), `namespace ${ns} already exists and is not managed by this resource; delete it or choose another name`)
-      .refuseIf(linkExists(undefined, i.hostVeth), `link ${i.hostVeth} already exists in the host namespace and is not managed by this resource`)
+      .refuseIfExists(netnsExists(ns), `namespace ${ns} already exists`)
+      .refuseIfExists(linkExists(undefined, i.hostVeth), `link ${i.hostVeth} already exists in the host namespace`)
       .requireThat(linkExists(undefined, i.bridge), `bridge ${i.bridge} does not exist in the host namespace; create it first`)
       // Deleting the namespace takes its veth end, and so the pair, with it: one undo for all.
       .step(netnsAdd(ns), netnsDel(ns))
-      .step(linkSetAlias(ns, "lo", OWNER_MARK))
+      .step(linkSetAlias(ns, "lo", mark))
       .step(linkSetUp(ns, "lo"))
       .step(linkAddVeth(undefined, i.hostVeth, { name: i.nsVeth, namespace: ns, address: stableMac(c.host, ns, i.nsVeth) },
         { mtu: i.mtu, address: stableMac(c.host, "", i.hostVeth) }))
-      .step(linkSetAlias(undefined, i.hostVeth, OWNER_MARK))
-      .step(linkSetAlias(ns, i.nsVeth, OWNER_MARK))
+      .step(linkSetAlias(undefined, i.hostVeth, mark))
+      .step(linkSetAlias(ns, i.nsVeth, mark))
       .step(linkSetMaster(undefined, i.hostVeth, i.bridge))
       .step(addrAdd(ns, i.nsVeth, i.address))
       .step(linkSetUp(undefined, i.hostVeth))
       .step(linkSetUp(ns, i.nsVeth));
-    if (i.gateway) s.step(routeAdd(ns, { destination: "default", via: i.gateway, device: i.nsVeth }));
-    s.raw(show(i));
-    const live = parse(await run(c, s.toString()));
+    if (i.gateway) s.step(routeAdd(ns, defaultRoute(i)));
+    const live = await show(s, i, c);
     return { mac: live.ns?.mac ?? "", hostMac: live.host?.mac ?? "" };
   },
 
-  async read(c, state) {
-    const live = parse(await run(c, show(state)));
-    if (!live.lo || live.lo.alias !== OWNER_MARK || !live.ns || !live.host || live.host.alias !== OWNER_MARK) return undefined;
+  // The namespace is marked on its `lo`, each veth end on its alias; the default route lives inside the namespace.
+  async look(c, i) {
+    const live = await show(new Script(), i, c);
+    const link = (what: string, l: LinkState | undefined, wantKind?: string) => ({ what, missing: !l, mark: l?.alias, kind: l?.kind, wantKind });
     return {
-      bridge: live.host.master ?? "",
-      address: live.ns.addresses.includes(state.address) ? state.address : (live.ns.addresses[0] ?? ""),
-      gateway: live.gateway,
-      ...(state.mtu !== undefined ? { mtu: live.ns.mtu } : {}),
-      mac: live.ns.mac,
-      hostMac: live.host.mac,
+      objects: [
+        link(`namespace ${i.name}`, live.lo),
+        link(`link ${i.nsVeth} in namespace ${i.name}`, live.ns, "veth"),
+        link(`link ${i.hostVeth} in the host namespace`, live.host, "veth"),
+      ],
+      live: live.ns && live.host && {
+        bridge: live.host.master ?? "",
+        address: live.ns.addresses.includes(i.address) ? i.address : (live.ns.addresses[0] ?? ""),
+        gateway: live.gateway,
+        ...(i.mtu !== undefined ? { mtu: live.ns.mtu } : {}),
+        mac: live.ns.mac,
+        hostMac: live.host.mac,
+      },
     };
   },
+  markSteps: (i, mark) => [linkSetAlias(i.name, "lo", mark), linkSetAlias(i.name, i.nsVeth, mark), linkSetAlias(undefined, i.hostVeth, mark)],
 
   async update(c, olds, news) {
     const s = new Script();
     addrChange(s, news.name, news.nsVeth, [olds.address], [news.address]);
-    if (news.gateway && news.gateway !== olds.gateway) s.step(routeReplace(news.name, { destination: "default", via: news.gateway, device: news.nsVeth }));
-    if (!news.gateway && olds.gateway) s.raw(`${shellJoin(["ip", "-n", news.name, "route", "del", "default", "proto", "157"])} 2>/dev/null || true`);
-    if (news.mtu !== undefined && news.mtu !== olds.mtu) {
-      s.step(["ip", "link", "set", "dev", news.hostVeth, "mtu", String(news.mtu)]).step(["ip", "-n", news.name, "link", "set", "dev", news.nsVeth, "mtu", String(news.mtu)]);
-    }
-    s.raw(show(news));
-    const live = parse(await run(c, s.toString()));
+    if (news.gateway && news.gateway !== olds.gateway) s.step(routeReplace(news.name, defaultRoute(news)));
+    if (!news.gateway && olds.gateway) s.deleteIfOwned(routeOwnedProbe(news.name, { destination: "default" }), routeDel(news.name, { destination: "default" }));
+    if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.hostVeth, news.mtu)).step(linkSetMtu(news.name, news.nsVeth, news.mtu));
+    const live = await show(s, news, c);
     return { mac: live.ns?.mac ?? olds.mac, hostMac: live.host?.mac ?? olds.hostMac };
   },
 
   async delete(c, state) {
-    await run(c, `if ${ownedLinkProbe(state.name, "lo")}; then ${shellJoin(netnsDel(state.name))}; fi`);
+    await run(c, new Script().deleteIfOwned(ownedLinkProbe(state.name, "lo", markOf(state.owner)), netnsDel(state.name)).toString());
   },
 });
 
-/** lo and the veth end in the namespace, the host end, and our default route: one line of JSON each. */
-function show(i: BridgedNamespaceInputs): string {
-  return [
-    addrShow(i.name, "lo"),
-    addrShow(i.name, i.nsVeth),
-    addrShow(undefined, i.hostVeth),
-    routeShow(i.name, { destination: "default" }),
-  ].map((argv) => `${shellJoin(argv)} 2>/dev/null || echo '[]'`).join("\n");
-}
+const defaultRoute = (i: BridgedNamespaceInputs) => ({ destination: "default", via: i.gateway, device: i.nsVeth });
 
-function parse(out: string) {
-  const lines = out.split("\n").filter((l) => l.startsWith("[")).slice(-4);
-  const route = parseRoutes(lines[3] ?? "[]").find((r) => r.owned);
-  return { lo: parseLink(lines[0] ?? "[]"), ns: parseLink(lines[1] ?? "[]"), host: parseLink(lines[2] ?? "[]"), gateway: route?.via };
+/** Run `s`, reading back lo and the veth end in the namespace, the host end, and our default route. */
+async function show(s: Script, i: BridgedNamespaceInputs, c: BridgedNamespaceInputs["connection"]) {
+  s.show(addrShow(i.name, "lo")).show(addrShow(i.name, i.nsVeth)).show(addrShow(undefined, i.hostVeth)).show(routeShow(i.name, { destination: "default" }));
+  const [lo, ns, host, routes] = sectionsOf(await run(c, s.toString()));
+  const route = parseRoutes(routes).find((r) => r.owned);
+  return { lo: parseLink(lo), ns: parseLink(ns), host: parseLink(host), gateway: route?.via };
 }

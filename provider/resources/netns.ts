@@ -1,54 +1,50 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkSetAlias, linkSetUp } from "../ip/link";
 import { addrShow } from "../ip/addr";
 import { netnsName } from "../validate/net";
-import { Script } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
+import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseLink } from "../state/link";
-import { OWNER_MARK, ownedLinkProbe } from "../marker";
+import { markOf, ownedLinkProbe } from "../marker";
 
-/** A namespace's inputs after check: the one source of NetNamespaceInputs (and of what NetNamespaceArgs may hold). */
+/** A namespace's inputs after check: the one source of their type (and of what NetNamespaceArgs may hold). */
 export const netNamespaceSchema = z.object({ name: netnsName, loopbackUp: z.boolean().default(true) });
 
-export type NetNamespaceInputs = WithConnection & z.output<typeof netNamespaceSchema>;
-
-export interface NetNamespaceOutputs {
-  loopbackUp: boolean;
-}
-
-export const netNamespaceProvider = defineResource<NetNamespaceInputs, NetNamespaceOutputs>({
+export const netNamespaceProvider = defineResource({
   kind: "NetNamespace",
-  fields: netNamespaceSchema.shape,
+  schema: netNamespaceSchema,
   replaceOn: ["name"],
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`],
 
-  async create(c, i) {
+  async create(c, i, mark) {
     const s = new Script()
-      .refuseIf(netnsExists(i.name), `namespace ${i.name} already exists and is not managed by this resource; delete it or choose another name`)
+      .refuseIfExists(netnsExists(i.name), `namespace ${i.name} already exists`)
       .step(netnsAdd(i.name), netnsDel(i.name))
-      .step(linkSetAlias(i.name, "lo", OWNER_MARK));
+      .step(linkSetAlias(i.name, "lo", mark));
     if (i.loopbackUp) s.step(linkSetUp(i.name, "lo"));
     await run(c, s.toString());
     return { loopbackUp: i.loopbackUp };
   },
 
-  async read(c, state) {
-    const out = await run(c, `${shellJoin(addrShow(state.name, "lo"))} 2>/dev/null || true`);
-    const lo = parseLink(out);
-    if (!lo || lo.alias !== OWNER_MARK) return undefined;
-    return { name: state.name, loopbackUp: lo.up };
+  // The namespace's mark is the alias of its `lo` (a namespace has no field of its own).
+  async look(c, i) {
+    const [lo] = sectionsOf(await run(c, showScript(addrShow(i.name, "lo")))).map(parseLink);
+    return {
+      objects: [{ what: `namespace ${i.name}`, missing: !lo, mark: lo?.alias }],
+      live: lo && { name: i.name, loopbackUp: lo.up },
+    };
   },
+  markSteps: (i, mark) => [linkSetAlias(i.name, "lo", mark)],
 
   async update(c, _olds, news) {
-    await run(c, shellJoin(linkSetUp(news.name, "lo", news.loopbackUp)));
+    await run(c, new Script().step(linkSetUp(news.name, "lo", news.loopbackUp)).toString());
     return { loopbackUp: news.loopbackUp };
   },
 
   async delete(c, state) {
     // Gone already, or not ours (replaced out of band): nothing to do.
-    await run(c, `if ${ownedLinkProbe(state.name, "lo")}; then ${shellJoin(netnsDel(state.name))}; fi`);
+    await run(c, new Script().deleteIfOwned(ownedLinkProbe(state.name, "lo", markOf(state.owner)), netnsDel(state.name)).toString());
   },
 });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
+import { defineResource, run, type InputsOf, type WithConnection } from "../resource";
 import { inNetns } from "../ip/command";
-import { shellJoin } from "../ssh/quote";
+import { sectionsOf, statusLine } from "../ssh/script";
 import { ipAddress, netnsName } from "../validate/net";
 
 /** A probe's inputs after check: the one source of PingInputs (and of what PingArgs may hold). */
@@ -13,7 +13,7 @@ export const pingSchema = z.object({
   triggers: z.unknown().optional(),
 });
 
-export type PingInputs = WithConnection & z.output<typeof pingSchema>;
+export type PingInputs = InputsOf<typeof pingSchema>;
 
 export interface PingOutputs {
   reachable: boolean;
@@ -21,10 +21,17 @@ export interface PingOutputs {
   summary: string;
 }
 
-/** `[ip netns exec NS] ping -c N -W 1 TARGET`: a connectivity probe whose result is an output. */
-export const pingProvider = defineResource<PingInputs, PingOutputs>({
+/**
+ * `[ip netns exec NS] ping -c N -W 1 TARGET`: a connectivity probe whose result is an output.
+ * Deliberate exceptions to the other resources' behaviour, because it makes no kernel object:
+ * - `read` (refresh) sends pings again: a probe's live state is whether the target answers now;
+ * - a probe that last found the target unreachable is replaced at the next `up` (through the
+ *   `reachable` output), so it runs again instead of keeping a stale failure;
+ * - no ownership mark, `adopt` or record: there is nothing on the host to own.
+ */
+export const pingProvider = defineResource({
   kind: "Ping",
-  fields: pingSchema.shape,
+  schema: pingSchema,
   replaceOn: ["target", "namespace", "count", "triggers"],
   // A probe that last found the target unreachable (e.g. at a refresh during an outage) runs again at the next up.
   replacesOf: (o) => ((o as PingInputs & Partial<PingOutputs>).reachable === false ? ["reachable"] : []),
@@ -37,8 +44,7 @@ export const pingProvider = defineResource<PingInputs, PingOutputs>({
 });
 
 async function probe(c: WithConnection["connection"], i: PingInputs): Promise<PingOutputs> {
-  const ping = shellJoin(inNetns(i.namespace, ["ping", "-n", "-q", "-c", String(i.count), "-i", "0.2", "-W", "1", i.target]));
-  const out = await run(c, `${ping} 2>&1; echo "rc=$?"`);
+  const [out] = sectionsOf(await run(c, statusLine(inNetns(i.namespace, ["ping", "-n", "-q", "-c", String(i.count), "-i", "0.2", "-W", "1", i.target]))));
   const reachable = /\nrc=0\s*$/.test("\n" + out);
   const summary = out.split("\n").filter((l) => /packets transmitted|rtt|ms$/.test(l)).join("; ").trim();
   return { reachable, summary };

@@ -1,13 +1,11 @@
 import { z } from "zod";
-import { defineResource, run, type WithConnection } from "../resource";
-import { ROUTE_PROTO, routeAdd, routeDel, routeReplace, routeShow, type RouteSpec } from "../ip/route";
+import { defineResource, run, type InputsOf } from "../resource";
+import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow, type RouteSpec } from "../ip/route";
 import { canonicalCidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr, bigIntToIp, ipToBigInt } from "../validate/net";
-import { shellJoin, shellQuote } from "../ssh/quote";
-import { PREFIX } from "../ssh/script";
+import { Script, sectionsOf, showScript } from "../ssh/script";
+import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, recordWrite } from "../state/record";
+import { markOf, OWNER_MARK } from "../marker";
 import { parseRoutes, type RouteState } from "../state/route";
-import type { CheckFailure } from "../validate/errors";
-
-export type RouteInputs = WithConnection & z.output<typeof routeSchema>;
 
 export interface RouteOutputs {
   /** The device the kernel chose (or the one declared). */
@@ -32,56 +30,69 @@ export const routeSchema = z.object({
   table: z.number().int("table must be a whole number").min(1, "table must be 1-4294967295 (254 is main)").max(4294967295).optional(),
 });
 
-export const routeProvider = defineResource<RouteInputs, RouteOutputs>({
+export type RouteInputs = InputsOf<typeof routeSchema>;
+
+export const routeProvider = defineResource({
   kind: "Route",
-  fields: routeSchema.shape,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
-    if (!i.via && !i.device) f.push({ property: "via", reason: "Route.via: set via (a gateway) or device (or both)" });
+  schema: routeSchema,
+  crossCheck: (i, fail) => {
+    if (!i.via && !i.device) fail("via", "set via (a gateway) or device (or both)");
     const destFamily = i.destination === "default" ? undefined : parseCidr(i.destination)?.family;
     if (i.via && destFamily && ipFamily(i.via) !== destFamily) {
-      f.push({ property: "via", reason: `Route.via: gateway ${i.via} is IPv${ipFamily(i.via)} but destination ${i.destination} is IPv${destFamily}; use a gateway of the same family` });
+      fail("via", `gateway ${i.via} is IPv${ipFamily(i.via)} but destination ${i.destination} is IPv${destFamily}; use a gateway of the same family`);
     }
-    return f;
   },
   replaceOn: ["destination", "namespace", "metric", "table"],
   idOf: (i) => `route/${i.namespace ?? ""}/${i.table ?? "main"}/${i.destination}/${i.metric ?? ""}`,
   // The kernel's key: an unset metric is 0 (IPv4) or 1024 (IPv6), an unset table is main (254).
   namesOf: (i) => [`route/${i.namespace ?? ""}/${i.table ?? 254}/${familyOf(i)}/${i.destination}/${i.metric ?? (familyOf(i) === 6 ? 1024 : 0)}`],
 
-  async create(c, i) {
+  async create(c, i, mark) {
     const spec = specOf(i);
-    const add = shellJoin(routeAdd(i.namespace, spec));
-    const taken = `${PREFIX}a route to ${i.destination}${i.metric !== undefined ? ` metric ${i.metric}` : ""} already exists in ${i.namespace ? `namespace ${i.namespace}` : "the host namespace"} and is not managed by this resource; remove it or use another metric`;
-    const script = [
-      `out=$(${add} 2>&1) || { case "$out" in *"File exists"*) printf '%s\\n' ${shellQuote(taken)} >&2;; *) printf '%s\\n' "$out" >&2;; esac; exit 3; }`,
-      shellJoin(routeShow(i.namespace, spec)),
-    ].join("\n");
-    const r = ours(parseRoutes(await run(c, script)), i);
+    const s = new Script()
+      .stepRefusingOn(routeAdd(i.namespace, spec), "File exists",
+        `a route to ${i.destination}${i.metric !== undefined ? ` metric ${i.metric}` : ""} already exists in ${i.namespace ? `namespace ${i.namespace}` : "the host namespace"}`,
+        routeDel(i.namespace, spec))
+      .step(recordWrite(recordOf(i), mark), recordRemove(recordOf(i)))
+      .show(routeShow(i.namespace, spec));
+    const r = keyed(parseRoutes(sectionsOf(await run(c, s.toString()))[0]), i);
     return { actualDevice: r?.device ?? i.device ?? "" };
   },
 
-  async read(c, state) {
-    const r = ours(parseRoutes(await run(c, `${shellJoin(routeShow(state.namespace, specOf(state)))} 2>/dev/null || echo '[]'`)), state);
-    if (!r) return undefined;
+  // A route has no field for a mark: ours carry protocol 157 and a record naming the owner (state/record.ts).
+  async look(c, i) {
+    const [routes, rec] = sectionsOf(await run(c, showScript(routeShow(i.namespace, specOf(i)), recordShow(recordOf(i)))));
+    const r = keyed(parseRoutes(routes), i);
+    // Protocol 157 without a record: made by the previous release (it kept none).
+    const mark = r?.owned ? (parseRecord(rec)?.mark ?? OWNER_MARK) : undefined;
     return {
-      destination: state.destination,
-      ...(state.via !== undefined || r.via !== undefined ? { via: r.via } : {}),
-      ...(state.device !== undefined ? { device: r.device } : {}),
-      actualDevice: r.device ?? "",
+      objects: [{ what: `route to ${i.destination}${i.metric !== undefined ? ` metric ${i.metric}` : ""} in ${i.namespace ? `namespace ${i.namespace}` : "the host namespace"}`, missing: !r, mark }],
+      live: r && {
+        destination: i.destination,
+        ...(i.via !== undefined || r.via !== undefined ? { via: r.via } : {}),
+        ...(i.device !== undefined ? { device: r.device } : {}),
+        actualDevice: r.device ?? "",
+      },
     };
   },
+  // Adopting: `route replace` with the same spec only sets protocol 157; then the record.
+  markSteps: (i, mark) => [routeReplace(i.namespace, specOf(i)), recordWrite(recordOf(i), mark)],
 
   async update(c, _olds, news) {
-    const out = await run(c, [shellJoin(routeReplace(news.namespace, specOf(news))), shellJoin(routeShow(news.namespace, specOf(news)))].join("\n"));
-    return { actualDevice: ours(parseRoutes(out), news)?.device ?? news.device ?? "" };
+    const s = new Script().step(routeReplace(news.namespace, specOf(news))).show(routeShow(news.namespace, specOf(news)));
+    return { actualDevice: keyed(parseRoutes(sectionsOf(await run(c, s.toString()))[0]), news)?.device ?? news.device ?? "" };
   },
 
   async delete(c, state) {
-    const probe = `${shellJoin(routeShow(state.namespace, specOf(state)))} 2>/dev/null | grep -qF ${shellQuote(`"protocol":"${ROUTE_PROTO}"`)}`;
-    await run(c, `if ${probe}; then ${shellJoin(routeDel(state.namespace, specOf(state)))}; fi`);
+    const owned = `${routeOwnedProbe(state.namespace, specOf(state))} && ${recordMarkIs(recordOf(state), state.owner && markOf(state.owner))}`;
+    await run(c, new Script().deleteIfOwned(owned, routeDel(state.namespace, specOf(state)), recordRemove(recordOf(state))).toString());
   },
 });
+
+/** The route's record: one per kernel key (namespace, table, family, destination, metric). */
+function recordOf(i: RouteInputs): string {
+  return recordPath("route", i.namespace, i.table ?? 254, familyOf(i), i.destination, i.metric ?? (familyOf(i) === 6 ? 1024 : 0));
+}
 
 function specOf(i: RouteInputs): RouteSpec {
   return { family: familyOf(i), destination: i.destination, via: i.via, device: i.device, metric: i.metric, table: i.table };
@@ -93,7 +104,8 @@ function familyOf(i: Pick<RouteInputs, "destination" | "via">): 4 | 6 {
   return d ?? (i.via && ipFamily(i.via) === 6 ? 6 : 4);
 }
 
-/** Our route among those to the destination: our protocol, and the declared metric if any. */
-function ours(routes: RouteState[], i: RouteInputs): RouteState | undefined {
-  return routes.find((r) => r.owned && (i.metric === undefined || r.metric === i.metric));
+/** The route with the declared key among those to the destination, whoever made it (the kernel's default metric if unset). */
+function keyed(routes: RouteState[], i: RouteInputs): RouteState | undefined {
+  const metric = i.metric ?? (familyOf(i) === 6 ? 1024 : 0);
+  return routes.find((r) => (r.metric ?? 0) === metric);
 }

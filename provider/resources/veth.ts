@@ -7,16 +7,12 @@ import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { stableMac } from "../ip/mac";
 import { netnsExists } from "../ip/netns";
 import { cidrList, ifName, mtu, netnsName } from "../validate/net";
-import { Script } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
+import { Script, sectionsOf } from "../ssh/script";
 import { orderLike, parseLink, type LinkState } from "../state/link";
-import { OWNER_MARK, ownedLinkProbe } from "../marker";
-import type { CheckFailure } from "../validate/errors";
+import { markOf, ownedLinkProbe } from "../marker";
 
 /** One end of the pair: where it lives and what it is plugged into. */
 export type VethEnd = z.output<typeof vethEndSchema>;
-
-export type VethPairInputs = WithConnection & z.output<typeof vethPairSchema>;
 
 export interface VethPairOutputs {
   mac: string;
@@ -31,20 +27,18 @@ const end = {
 };
 const vethEndSchema = z.strictObject(end);
 
-/** A pair's inputs after check: the one source of VethPairInputs (and of what VethPairArgs may hold). */
+/** A pair's inputs after check: the one source of their type (and of what VethPairArgs may hold). */
 export const vethPairSchema = z.object({ ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: vethEndSchema });
 
 const where = (ns?: string) => (ns ? `namespace ${ns}` : "the host namespace");
 
-export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>({
+export const vethPairProvider = defineResource({
   kind: "VethPair",
-  fields: vethPairSchema.shape,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
+  schema: vethPairSchema,
+  crossCheck: (i, fail) => {
     if (i.name === i.peer.name && i.namespace === i.peer.namespace) {
-      f.push({ property: "peer.name", reason: `VethPair.peer.name: both ends are named ${i.name} in ${where(i.namespace)}; give the peer another name or put it in another namespace` });
+      fail("peer.name", `both ends are named ${i.name} in ${where(i.namespace)}; give the peer another name or put it in another namespace`);
     }
-    return f;
   },
   replaceOn: ["name", "namespace"],
   replacesOf: (o, n) => [
@@ -54,12 +48,12 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
   idOf: (i) => `veth/${i.namespace ?? ""}/${i.name}`,
   namesOf: (i) => [`link/${i.namespace ?? ""}/${i.name}`, `link/${i.peer.namespace ?? ""}/${i.peer.name}`],
 
-  async create(c, i) {
+  async create(c, i, mark) {
     const p = i.peer;
     const s = new Script();
     for (const e of [i, p]) {
       if (e.namespace) s.requireThat(netnsExists(e.namespace), `namespace ${e.namespace} does not exist; create it first (a NetNamespace whose name this VethPair takes as input)`);
-      s.refuseIf(linkExists(e.namespace, e.name), `link ${e.name} already exists in ${where(e.namespace)} and is not managed by this resource; delete it or choose another name`);
+      s.refuseIfExists(linkExists(e.namespace, e.name), `link ${e.name} already exists in ${where(e.namespace)}`);
       if (e.bridge) s.requireThat(linkExists(e.namespace, e.bridge), `bridge ${e.bridge} does not exist in ${where(e.namespace)}; create it first`);
     }
     // Deleting one end of a veth removes both: one undo covers the pair.
@@ -69,28 +63,31 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
       linkDel(i.namespace, i.name),
     );
     for (const e of [i, p]) {
-      s.step(linkSetAlias(e.namespace, e.name, OWNER_MARK));
+      s.step(linkSetAlias(e.namespace, e.name, mark));
       for (const a of e.addresses) s.step(addrAdd(e.namespace, e.name, a));
       if (e.bridge) s.step(linkSetMaster(e.namespace, e.name, e.bridge));
     }
     if (i.up) for (const e of [i, p]) s.step(linkSetUp(e.namespace, e.name));
-    s.raw(showBoth(i));
-    const [a, b] = parseBoth(await run(c, s.toString()));
+    const [a, b] = await showBoth(s, i, c);
     return { mac: a?.mac ?? "", peerMac: b?.mac ?? "" };
   },
 
-  async read(c, state) {
-    const [a, b] = parseBoth(await run(c, showBoth(state)));
-    if (!a || !b || a.alias !== OWNER_MARK || b.alias !== OWNER_MARK) return undefined;
+  async look(c, i) {
+    const [a, b] = await showBoth(new Script(), i, c);
+    const found = (l: LinkState | undefined, e: VethEnd) => ({ what: `link ${e.name} in ${where(e.namespace)}`, missing: !l, mark: l?.alias, kind: l?.kind, wantKind: "veth" });
     return {
-      ...liveEnd(a, state),
-      up: a.up && b.up,
-      ...(state.mtu !== undefined ? { mtu: a.mtu } : {}),
-      peer: liveEnd(b, state.peer),
-      mac: a.mac,
-      peerMac: b.mac,
+      objects: [found(a, i), found(b, i.peer)],
+      live: a && b && {
+        ...liveEnd(a, i),
+        up: a.up && b.up,
+        ...(i.mtu !== undefined ? { mtu: a.mtu } : {}),
+        peer: liveEnd(b, i.peer),
+        mac: a.mac,
+        peerMac: b.mac,
+      },
     };
   },
+  markSteps: (i, mark) => [i, i.peer].map((e) => linkSetAlias(e.namespace, e.name, mark)),
 
   async update(c, olds, news) {
     const s = new Script();
@@ -100,27 +97,23 @@ export const vethPairProvider = defineResource<VethPairInputs, VethPairOutputs>(
       if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(n.namespace, n.name, news.mtu));
       if (news.up !== olds.up) s.step(linkSetUp(n.namespace, n.name, news.up));
     }
-    s.raw(showBoth(news));
-    const [a, b] = parseBoth(await run(c, s.toString()));
+    const [a, b] = await showBoth(s, news, c);
     return { mac: a?.mac ?? olds.mac, peerMac: b?.mac ?? olds.peerMac };
   },
 
   async delete(c, state) {
     // Either end may already be gone with its namespace; deleting one end removes the other.
-    const ends = [state, state.peer].map((e) => `if ${ownedLinkProbe(e.namespace, e.name)}; then ${shellJoin(linkDel(e.namespace, e.name))}; fi`);
-    await run(c, ends.join("\n"));
+    const s = new Script();
+    for (const e of [state, state.peer]) s.deleteIfOwned(ownedLinkProbe(e.namespace, e.name, markOf(state.owner)), linkDel(e.namespace, e.name));
+    await run(c, s.toString());
   },
 });
 
-/** Both ends' JSON, one line each (a missing end prints "[]"). */
-function showBoth(i: VethEnd & { peer: VethEnd }): string {
-  return [i, i.peer].map((e) => `${shellJoin(addrShow(e.namespace, e.name))} 2>/dev/null || echo '[]'`).join("\n");
-}
-
-function parseBoth(out: string): [LinkState | undefined, LinkState | undefined] {
-  const lines = out.split("\n").filter((l) => l.startsWith("["));
-  const last = lines.slice(-2);
-  return [parseLink(last[0] ?? "[]"), parseLink(last[1] ?? "[]")];
+/** Run `s` with both ends read back at its end: [this end, the peer] (undefined where missing). */
+async function showBoth(s: Script, i: VethEnd & { peer: VethEnd }, c: WithConnection["connection"]): Promise<[LinkState | undefined, LinkState | undefined]> {
+  for (const e of [i, i.peer]) s.show(addrShow(e.namespace, e.name));
+  const [a, b] = sectionsOf(await run(c, s.toString())).map(parseLink);
+  return [a, b];
 }
 
 function liveEnd(l: LinkState, declared: VethEnd): VethEnd {

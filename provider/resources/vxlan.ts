@@ -5,31 +5,15 @@ import { bridgeFdbAppend, bridgeFdbDel, bridgeFdbShow, linkAddVxlan, parseFloodP
 import { stableMac } from "../ip/mac";
 import { bigIntToIp, ifName, ipAddress, ipFamily, ipToBigInt, mtu } from "../validate/net";
 import { port } from "../validate/iptables";
-import { Script } from "../ssh/script";
-import { shellJoin } from "../ssh/quote";
-import { orderLike } from "../state/link";
-import { OWNER_MARK, ownedLinkProbe } from "../marker";
-import type { CheckFailure } from "../validate/errors";
-
-export interface VxlanInputs extends WithConnection {
-  name: string;
-  vni: number;
-  local: string;
-  device: string;
-  bridge?: string;
-  peers: string[];
-  mtu?: number;
-  port: number;
-}
-
-export interface VxlanOutputs {
-  mac: string;
-}
+import { Script, sectionsOf, showScript } from "../ssh/script";
+import { orderLike, parseLink } from "../state/link";
+import { markOf, ownedLinkProbe } from "../marker";
 
 /** An address as `ip`/`bridge` print it (IPv6 compressed), so state compares equal with what read sees. */
 const canonicalIp = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
 
-export const vxlanFields = {
+/** A VXLAN device's inputs after check: the one source of their type (and of what VxlanArgs may hold). */
+export const vxlanSchema = z.object({
   name: ifName,
   vni: z.number({ error: "vni must be a number 1-16777215" }).int("vni must be a whole number").min(1, "vni must be 1-16777215 (24 bits; 0 is reserved)").max(16777215, "vni must be 1-16777215 (24 bits)"),
   local: canonicalIp,
@@ -38,61 +22,65 @@ export const vxlanFields = {
   peers: z.array(canonicalIp).default([]).refine((l) => new Set(l).size === l.length, "peers must not repeat"),
   mtu: mtu.optional(),
   port: port.default(4789),
-};
+});
 
 const SHOW = (name: string) => ["ip", "-json", "-details", "link", "show", "dev", name];
 
-export const vxlanProvider = defineResource<VxlanInputs, VxlanOutputs>({
+export const vxlanProvider = defineResource({
   kind: "Vxlan",
-  fields: vxlanFields,
-  crossCheck: (i) => {
-    const f: CheckFailure[] = [];
-    if (i.peers.includes(i.local)) f.push({ property: "peers", reason: `Vxlan.peers: ${i.local} is this node's own address (local); list only the other nodes` });
+  schema: vxlanSchema,
+  crossCheck: (i, fail) => {
+    if (i.peers.includes(i.local)) fail("peers", `${i.local} is this node's own address (local); list only the other nodes`);
     const other = i.peers.find((p) => ipFamily(p) !== ipFamily(i.local));
-    if (other) f.push({ property: "peers", reason: `Vxlan.peers: ${other} is not the same IP family as local ${i.local}` });
-    return f;
+    if (other) fail("peers", `${other} is not the same IP family as local ${i.local}`);
   },
   replaceOn: ["name", "vni", "local", "device", "port"],
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],
 
-  async create(c, i) {
+  async create(c, i, mark) {
     const s = new Script()
-      .refuseIf(linkExists(undefined, i.name), `link ${i.name} already exists and is not managed by this resource; delete it or choose another name`)
+      .refuseIfExists(linkExists(undefined, i.name), `link ${i.name} already exists`)
       .step(linkAddVxlan(undefined, i.name, { ...i, address: stableMac(c.host, "", i.name) }), linkDel(undefined, i.name))
-      .step(linkSetAlias(undefined, i.name, OWNER_MARK));
+      .step(linkSetAlias(undefined, i.name, mark));
     if (i.bridge) s.step(linkSetMaster(undefined, i.name, i.bridge));
     for (const p of i.peers) s.step(bridgeFdbAppend(undefined, i.name, p));
-    s.step(linkSetUp(undefined, i.name)).raw(shellJoin(SHOW(i.name)));
-    return { mac: parseVxlan(await run(c, s.toString()))?.mac ?? "" };
+    s.step(linkSetUp(undefined, i.name)).show(SHOW(i.name));
+    const [link] = sectionsOf(await run(c, s.toString()));
+    return { mac: parseVxlan(link)?.mac ?? "" };
   },
 
-  async read(c, state) {
-    const out = await run(c, `${shellJoin(SHOW(state.name))} 2>/dev/null || true; echo '#'; ${shellJoin(bridgeFdbShow(undefined, state.name))} 2>/dev/null || true`);
-    const [link, fdb] = out.split("\n#\n");
+  // The device and its flood entries, whatever its mark or kind (read, takeover and adopt derive from it).
+  async look(c, i) {
+    const [link, fdb] = sectionsOf(await run(c, showScript(SHOW(i.name), bridgeFdbShow(undefined, i.name))));
+    const any = link.trim() ? parseLink(link) : undefined;
     const live = parseVxlan(link);
-    if (!live || live.alias !== OWNER_MARK) return undefined;
     return {
-      vni: live.vni, local: live.local, device: live.device, port: live.port, bridge: live.master, mac: live.mac,
-      peers: orderLike(parseFloodPeers(fdb ?? ""), state.peers),
-      ...(state.mtu !== undefined ? { mtu: live.mtu } : {}),
+      objects: [{ what: `link ${i.name}`, missing: !any, mark: any?.alias, kind: any?.kind, wantKind: "vxlan" }],
+      live: live && {
+        vni: live.vni, local: live.local, device: live.device, port: live.port, bridge: live.master, mac: live.mac,
+        peers: orderLike(parseFloodPeers(fdb ?? ""), i.peers),
+        ...(i.mtu !== undefined ? { mtu: live.mtu } : {}),
+      },
     };
   },
+  markSteps: (i, mark) => [linkSetAlias(undefined, i.name, mark)],
 
   async update(c, olds, news) {
     const s = new Script();
     if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.name, news.mtu));
     if (news.bridge !== olds.bridge) s.step(news.bridge ? linkSetMaster(undefined, news.name, news.bridge) : linkSetNoMaster(undefined, news.name));
     // Peers come and go in place: only the flood entries that changed.
-    for (const p of olds.peers ?? []) if (!news.peers.includes(p)) s.raw(`${shellJoin(bridgeFdbDel(undefined, news.name, p))} 2>/dev/null || true`);
+    for (const p of olds.peers ?? []) if (!news.peers.includes(p)) s.forgiving(bridgeFdbDel(undefined, news.name, p));
     for (const p of news.peers) if (!(olds.peers ?? []).includes(p)) s.step(bridgeFdbAppend(undefined, news.name, p), bridgeFdbDel(undefined, news.name, p));
-    s.raw(shellJoin(SHOW(news.name)));
-    return { mac: parseVxlan(await run(c, s.toString()))?.mac ?? olds.mac };
+    s.show(SHOW(news.name));
+    const [link] = sectionsOf(await run(c, s.toString()));
+    return { mac: parseVxlan(link)?.mac ?? olds.mac };
   },
 
   async delete(c, state) {
     // The flood entries go with the link.
-    await run(c, `if ${ownedLinkProbe(undefined, state.name)}; then ${shellJoin(linkDel(undefined, state.name))}; fi`);
+    await run(c, new Script().deleteIfOwned(ownedLinkProbe(undefined, state.name, markOf(state.owner)), linkDel(undefined, state.name)).toString());
   },
 });
 

@@ -38,6 +38,53 @@ export class Script {
     return this;
   }
 
+  /**
+   * Fail with an "exists" refusal when `probe` succeeds: the create's caller then looks at what
+   * is there (its own leftover to take over, another owner's, or a hand-built one to adopt).
+   */
+  refuseIfExists(probe: Argv, message: string): this {
+    return this.refuseIf(probe, EXISTS + message);
+  }
+
+  /**
+   * Run `argv`; if it fails with `pattern` in its output (e.g. a route's "File exists"), refuse
+   * with `message` as an "exists" refusal; any other failure fails the script with ip's own words.
+   */
+  stepRefusingOn(argv: Argv, pattern: string, message: string, undo?: Argv): this {
+    this.lines.push(
+      `out=$(${shellJoin(argv)} 2>&1) || { case "$out" in *${shellQuote(pattern)}*) printf '%s\\n' ${shellQuote(PREFIX + EXISTS + message)} >&2;; ` +
+        `*) printf '%s\\n' "$out" >&2;; esac; exit 3; }`,
+    );
+    if (undo) this.lines.push(`undo=${shellQuote(shellJoin(undo) + " 2>/dev/null; ")}"$undo"`);
+    return this;
+  }
+
+  /** Write `text` to `file` (parent made), e.g. an ownership record; undo removes the file. */
+  writeFile(file: string, text: string): this {
+    const dir = file.slice(0, file.lastIndexOf("/"));
+    return this.step(["mkdir", "-p", dir]).raw(`printf '%s\\n' ${shellQuote(text)} > ${shellQuote(file)}`).raw(
+      `undo=${shellQuote(shellJoin(["rm", "-f", file]) + "; ")}"$undo"`,
+    );
+  }
+
+  /** "Read back" / "show or empty": print a section holding `argv`'s output (empty if it fails). */
+  show(argv: Argv): this {
+    this.lines.push(showLine(argv));
+    return this;
+  }
+
+  /** "Delete if owned": run `argv` only when the shell condition `ownedProbe` holds (gone or not ours: nothing). */
+  deleteIfOwned(ownedProbe: string, ...argvs: Argv[]): this {
+    this.lines.push(`if ${ownedProbe}; then ${argvs.map((a) => shellJoin(a)).join("; ")}; fi`);
+    return this;
+  }
+
+  /** Run `argv`, its failure ignored: a removal whose object may already be gone (a forgiving delete). */
+  forgiving(argv: Argv): this {
+    this.lines.push(`${shellJoin(argv)} >/dev/null 2>&1 || true`);
+    return this;
+  }
+
   /** Raw shell, for conditionals built by the caller from quoted parts. */
   raw(line: string): this {
     this.lines.push(line);
@@ -57,8 +104,34 @@ export class Script {
  */
 const STEP_DELAY = /^\d+(\.\d+)?$/.test(process.env.PULUMI_NETNS_TEST_STEP_DELAY ?? "") ? process.env.PULUMI_NETNS_TEST_STEP_DELAY : undefined;
 
+/** Starts each section a `show` step prints. */
+const SECTION = "--pulumi-netns-section--";
+
+/** One "show or empty" line: a section marker, then the command's output (nothing if it fails). */
+export function showLine(argv: Argv): string {
+  return `printf '%s\\n' ${SECTION}; ${shellJoin(argv)} 2>/dev/null || true`;
+}
+
+/** A section holding `argv`'s output (stdout and stderr) and, on its last line, `rc=<exit status>`: for probes whose failure is a result. */
+export function statusLine(argv: Argv): string {
+  return `printf '%s\\n' ${SECTION}; ${shellJoin(argv)} 2>&1; printf 'rc=%s\\n' "$?"`;
+}
+
+/** A read-only script of "show or empty" sections (no undo machinery: nothing to undo). */
+export function showScript(...argvs: Argv[]): string {
+  return argvs.map(showLine).join("\n") + "\n";
+}
+
+/** The sections of a script's stdout, in the order the `show` steps ran (the one way output is parsed). */
+export function sectionsOf(stdout: string): string[] {
+  return stdout.split(`${SECTION}\n`).slice(1).map((s) => s.trim());
+}
+
 /** Messages our scripts print for refusals start with this, so callers can show them cleanly. */
 export const PREFIX = "pulumi-netns: ";
+
+/** A refusal because the object already exists: create looks at it (take over, adopt, or refuse). */
+export const EXISTS = "exists: ";
 
 /** The refusal message in a failed script's stderr, if any. */
 export function refusalOf(stderr: string): string | undefined {

@@ -1,6 +1,6 @@
 import type { ClusterArgs } from "./cluster";
 import { checkHostIn, firstHost, overlaps } from "./subnets";
-import { bigIntToIp, ipFamily, ipToBigInt, parseCidr } from "../../provider/validate/net";
+import { bigIntToIp, ipFamily, ipToBigInt, parseCidr } from "../../provider/validate/ip";
 
 /** What one node gets: its bridge subnet and address, and the overlay MTU. */
 export interface NodePlan {

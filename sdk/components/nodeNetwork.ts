@@ -9,7 +9,7 @@ import { Sysctl } from "../sysctl";
 import { BridgedNamespace } from "../bridged";
 import { IptablesRule } from "../iptablesRule";
 import { checkHostIn, firstHost } from "./subnets";
-import { cidrNetwork, parseCidr } from "../../provider/validate/net";
+import { cidrNetwork, parseCidr } from "../../provider/validate/ip";
 
 /** A namespace ("container") on the node's bridge. */
 export interface NamespaceSpec {

@@ -1,4 +1,4 @@
-import { bigIntToIp, cidrContains, cidrNetwork, ipFamily, ipToBigInt, parseCidr } from "../../provider/validate/net";
+import { bigIntToIp, cidrContains, cidrNetwork, ipFamily, ipToBigInt, parseCidr } from "../../provider/validate/ip";
 
 /**
  * Subnet arithmetic for components, which run in the program: errors are thrown from the

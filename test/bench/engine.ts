@@ -61,6 +61,11 @@ export interface ProfileSummary {
   lastRegisterMs: number;
   firstSerializeEndMs: number;
   serializeCalls: number;
+  /** Dynamic-provider processes the engine started, and the mean ms from a process's start to its port announcement (modules loaded). */
+  providerProcesses: number;
+  providerBootMs: number;
+  /** ms from the CLI's spawn to the last provider process's readiness (the one that does the work). */
+  lastReadyMs: number;
 }
 
 export interface CliRun {
@@ -282,6 +287,7 @@ interface Rec {
   e: number;
   op?: string;
   kind?: string;
+  pid?: number;
 }
 
 function summarizeProfile(dir: string, startEpoch: number, totalMs: number): ProfileSummary | undefined {
@@ -300,6 +306,7 @@ function summarizeProfile(dir: string, startEpoch: number, totalMs: number): Pro
   const busy = unionMs(execs);
   const regs = recs.filter((r) => r.t === "register");
   const sers = recs.filter((r) => r.t === "serialize");
+  const readies = recs.filter((r) => r.t === "ready");
   const minRel = (xs: number[]) => (xs.length ? rel(Math.min(...xs)) : NaN);
   return {
     providerStartMs: starts.length ? rel(Math.min(...starts.map((r) => r.s))) : NaN,
@@ -321,6 +328,9 @@ function summarizeProfile(dir: string, startEpoch: number, totalMs: number): Pro
     lastRegisterMs: regs.length ? rel(Math.max(...regs.map((r) => r.s))) : NaN,
     firstSerializeEndMs: minRel(sers.map((r) => r.e)),
     serializeCalls: sers.length,
+    providerProcesses: starts.length,
+    providerBootMs: mean(readies.map((r) => r.s - (starts.find((x) => x.pid === r.pid)?.s ?? NaN)).filter(Number.isFinite)),
+    lastReadyMs: readies.length ? rel(Math.max(...readies.map((r) => r.s))) : NaN,
   };
 }
 

@@ -67,6 +67,36 @@ function install(folder: string): void {
     };
 
   log({ t: "start", s: performance.timeOrigin, e: now(), pid: process.pid, ppid: process.ppid });
+  // The engine's calls into this process (GetPluginInfo, Configure, Create, Delete...): from the
+  // gRPC server's service handlers. And when the process announced its port (its first stdout write), and its exit.
+  const { createRequire } = require("node:module") as typeof import("node:module");
+  const grpc = createRequire(process.argv[1] ?? __filename)("@grpc/grpc-js") as { Server: { prototype: { addService: (service: unknown, impl: Record<string, unknown>) => void } } };
+  const addService = grpc.Server.prototype.addService;
+  grpc.Server.prototype.addService = function (this: unknown, service: unknown, impl: Record<string, unknown>) {
+    // A proxy: the handlers may be methods on a prototype (not own properties).
+    const wrapped = new Proxy(impl, {
+      get(target, name, recv) {
+        const f = Reflect.get(target, name, recv) as unknown;
+        if (typeof f !== "function" || typeof name !== "string") return f;
+        return function (this: unknown, call: unknown, cb: (...a: unknown[]) => void) {
+          const s = now();
+          return (f as (...a: unknown[]) => unknown).call(target, call, (...r: unknown[]) => {
+            log({ t: "rpc", op: name, s, e: now() });
+            cb(...r);
+          });
+        };
+      },
+    });
+    return addService.call(this, service, wrapped);
+  };
+  const write = process.stdout.write.bind(process.stdout) as (...a: unknown[]) => boolean;
+  process.stdout.write = function (...a: unknown[]) {
+    process.stdout.write = write as typeof process.stdout.write;
+    const s = now();
+    log({ t: "ready", s, e: s, pid: process.pid });
+    return write(...a);
+  } as typeof process.stdout.write;
+  process.on("exit", () => log({ t: "exit", s: now(), e: now() }));
   const root = path.resolve(__dirname, "..", "..", "provider"); // dist/provider
   const poolMod = require(path.join(root, "ssh", "pool")) as { SshPool: { prototype: Record<string, Fn> } };
   const proto = poolMod.SshPool.prototype;

@@ -36,7 +36,7 @@ import { directRun, type DirectResult } from "./direct";
 import { BenchStack, engineBinDir, REPO_ROOT, tail, type CliRun } from "./engine";
 import { probe, type ProbeResult } from "./probe";
 import { renderMarkdown, renderSvg, updateBenchmarksMd } from "./report";
-import { parseSizes, runVersus, type Versus, type VersusCycle } from "./versus";
+import { parseSizes, resourcesOf, runVersus, type Versus, type VersusCycle } from "./versus";
 import { findUpstream } from "./upstream";
 import { loadCost, type LoadCost } from "./loadcost";
 
@@ -306,7 +306,7 @@ async function main(): Promise<void> {
       ];
       for (const [into, h, n, compact] of points) {
         const p = plan(lab.vms, h, n);
-        const resources = compact ? h * (1 + n + (h - 1) + 2) : p.reduce((a, x) => a + resourcesPerHost(x), 0);
+        const resources = compact ? resourcesOf("compact", h, n) : p.reduce((a, x) => a + resourcesPerHost(x), 0);
         const sp: ScalePoint = { hosts: h, namespaces: n, resources, floor: [], engine: [], compact };
         into.push(sp);
         const runs = sp.resources > BIG ? opts.bigRuns : opts.scaleRuns;
@@ -358,10 +358,13 @@ async function main(): Promise<void> {
   res.durationS = (Date.now() - started) / 1000;
   const outDir = path.join(REPO_ROOT, "test", "bench", "results");
   const name = res.mode === "full" ? "latest" : res.mode;
-  const md = renderMarkdown(res);
   if (opts.write) {
+    // The measurements first: a report that fails to render can be redone with --render.
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(res, null, 1) + "\n");
+  }
+  const md = renderMarkdown(res);
+  if (opts.write) {
     fs.writeFileSync(path.join(outDir, `${name}.md`), md);
     log(`wrote test/bench/results/${name}.json and .md`);
     if (res.mode === "full" && res.errors.length === 0) {

@@ -4,7 +4,8 @@
  * namespaces NS1..NSn at 172.16.k.(i+1) on veth pairs veth<i>0 (bridge side) /
  * veth<i>1 (namespace side) with a default route via the bridge, a route to every other
  * host's subnet via its LAN IP on eth0, MASQUERADE of its subnet out of eth0 and
- * ip_forward on. H = 2, n = 2 is exactly the tutorial.
+ * ip_forward on, and FORWARD ACCEPT for the subnet both ways (NodeNetwork's allowForwarding default,
+ * what hosts with a DROP policy need). H = 2, n = 2 is the tutorial.
  *
  * The "floor" is that network made by the tutorial's own shell commands sent as ONE
  * script per host: the least a tool could do over SSH.
@@ -50,7 +51,7 @@ export function plan(vms: LabVmInfo[], hosts: number, namespaces: number): HostP
 
 /** Objects the network has on one host, counted as our resources count them. */
 export function resourcesPerHost(p: HostPlan): number {
-  return 1 /* bridge */ + 3 * p.namespaces.length /* netns, veth, default route */ + p.peers.length + 2 /* NAT, sysctl */;
+  return 1 /* bridge */ + 3 * p.namespaces.length /* netns, veth, default route */ + p.peers.length + 4 /* NAT, 2 FORWARD rules, sysctl */;
 }
 
 /**
@@ -71,6 +72,7 @@ export function floorUpScript(p: HostPlan): string {
   for (const n of ns) L.push(`ip netns exec ${n.name} ip route add default via ${p.bridgeIp} dev ${n.nsVeth}`);
   for (const peer of p.peers) L.push(`ip route add ${peer.subnet} via ${peer.via} dev eth0`);
   L.push(`iptables -t nat -A POSTROUTING -s ${p.subnet} -o eth0 -j MASQUERADE`);
+  L.push(`iptables -I FORWARD 1 -s ${p.subnet} -j ACCEPT`, `iptables -I FORWARD 1 -d ${p.subnet} -j ACCEPT`);
   L.push("sysctl -w net.ipv4.ip_forward=1 >/dev/null", 'printf "%s" "$prev"');
   return L.join("\n") + "\n";
 }
@@ -84,6 +86,7 @@ export function floorUpScript(p: HostPlan): string {
 export function floorDownScript(p: HostPlan, prevForward: string): string {
   const L: string[] = [];
   L.push(`iptables -t nat -D POSTROUTING -s ${p.subnet} -o eth0 -j MASQUERADE`);
+  L.push(`iptables -D FORWARD -s ${p.subnet} -j ACCEPT`, `iptables -D FORWARD -d ${p.subnet} -j ACCEPT`);
   for (const peer of p.peers) L.push(`ip route del ${peer.subnet} via ${peer.via} dev eth0`);
   L.push(`sysctl -w net.ipv4.ip_forward=${/^[01]$/.test(prevForward) ? prevForward : "0"} >/dev/null`);
   for (const n of p.namespaces) L.push(`ip link del ${n.hostVeth}`);
@@ -99,4 +102,5 @@ export const LEFTOVERS_SCRIPT = [
   "ip -o link show | grep -E ': (veth[0-9]+[01]|br0)[@:]' || true",
   "ip route show | grep '^172\\.16\\.' || true",
   "iptables -t nat -S POSTROUTING | grep -- '-s 172\\.16\\.' || true",
+  "iptables -S FORWARD | grep -- '-[sd] 172\\.16\\.' || true",
 ].join("\n");

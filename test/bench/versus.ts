@@ -54,7 +54,8 @@ export function parseSizes(s: string): Array<[number, number]> {
   });
 }
 
-export const resourcesOf = (side: Side, h: number, n: number) => h * (1 + (side === "compact" ? 1 : 3) * n + (h - 1) + 2);
+/** Per host: bridge, 3 (compact: 1) per namespace, H-1 peer routes, NAT, 2 FORWARD rules, ip_forward. */
+export const resourcesOf = (side: Side, h: number, n: number) => h * (1 + (side === "compact" ? 1 : 3) * n + (h - 1) + 4);
 
 export async function runVersus(
   u: Upstream, sizes: Array<[number, number]>, runs: number, stacks: { netns: BenchStack; command?: BenchStack },
@@ -156,14 +157,23 @@ function breakdown(pt: VersusPoint | undefined, p: (s?: string) => void): void {
   row("`up`: first resource registered", (c) => c.up.profile?.firstRegisterMs);
   row("`up`: last resource registered", (c) => c.up.profile?.lastRegisterMs);
   row("`up`: resource provider process seen", (c) => c.up.mem.firstSeenMs?.provider);
+  row("`up`: dynamic-provider process ready (modules loaded, port announced; ours only)", (c) => c.up.profile?.lastReadyMs);
   row("`up`: first SSH command (hook; ours only)", (c) => c.up.profile?.firstExecMs);
   row("`up`: last SSH command done (hook; ours only)", (c) => c.up.profile?.lastExecEndMs);
   row("`up`: CLI exit", (c) => c.up.ms);
   cpuRow(pt, sides, p, "up");
   row("`destroy`: resource provider process seen", (c) => c.destroy.mem.firstSeenMs?.provider);
+  row("`destroy`: the dynamic-provider process that works ready (ours only)", (c) => c.destroy.profile?.lastReadyMs);
   row("`destroy`: first SSH command (hook; ours only)", (c) => c.destroy.profile?.firstExecMs);
   row("`destroy`: CLI exit", (c) => c.destroy.ms);
   cpuRow(pt, sides, p, "destroy");
+  const starts = (s: Side, what: "up" | "destroy") => {
+    const cs = pt.cycles.filter((c) => c.side === s && c[what].profile);
+    if (!cs.length) return "–";
+    const n = summarize(cs.map((c) => c[what].profile!.providerProcesses)).median;
+    return `${n} × ${fmtMs(summarize(cs.map((c) => c[what].profile!.providerBootMs)).median)}`;
+  };
+  p(`| dynamic-provider processes the engine started in \`up\` / \`destroy\` × start-to-ready each (ours only) | ${sides.map((s) => `${starts(s, "up")} / ${starts(s, "destroy")}`).join(" | ")} |`);
 }
 
 function cpuRow(pt: VersusPoint, sides: Side[], p: (s?: string) => void, what: "up" | "destroy"): void {

@@ -5,6 +5,7 @@ import { LAB_ROOT, labDown, labStatus, vmExec, type LabVmInfo } from "../../prov
 import { runLocal } from "../../provider/lab/exec";
 import { diffSteps, engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { Steps } from "../helpers/steps";
+import { testLab } from "../helpers/lab";
 import { pingFrom } from "../helpers/snapshot";
 
 /**
@@ -14,8 +15,7 @@ import { pingFrom } from "../helpers/snapshot";
  * fails at once. Its own lab "e2e" (index 7, LAN 10.250.7.0/24) never collides with
  * other tests or the demo; after.always destroys the stack, removes it and downs the lab.
  */
-const LAB = "e2e";
-const LAB_INDEX = 7;
+const { name: LAB, index: LAB_INDEX } = testLab("e2e", 7);
 const STACK = `e2e-${process.pid}`;
 
 // ---- What the program declares: read from its own preview and state, never re-derived here. ----

@@ -6,7 +6,8 @@ import { readFile } from "node:fs/promises";
 import { vmExec, type LabVmInfo } from "../../provider/lab";
 import { runLocal } from "../../provider/lab/exec";
 
-const OWNER_MARK = "pulumi-netns";
+/** Our marks: `pulumi-netns:<owner>` (the previous release: `pulumi-netns` alone). */
+const isOurMark = (alias?: string) => alias === "pulumi-netns" || !!alias?.startsWith("pulumi-netns:");
 
 async function json<T>(vm: LabVmInfo, argv: string[]): Promise<T> {
   const r = await vmExec(vm, argv, { allowFail: true });
@@ -20,7 +21,7 @@ export async function netnsList(vm: LabVmInfo): Promise<string[]> {
 /** Links carrying our owner mark (ifalias) in the VM's host namespace. */
 export async function ownedLinks(vm: LabVmInfo): Promise<string[]> {
   return (await json<Array<{ ifname: string; ifalias?: string }>>(vm, ["ip", "-json", "link", "show"]))
-    .filter((l) => l.ifalias === OWNER_MARK)
+    .filter((l) => isOurMark(l.ifalias))
     .map((l) => l.ifname)
     .sort();
 }

@@ -4,11 +4,22 @@ import { pool } from "../../provider/ssh/pool";
 import { connectionSchema, type ResolvedConnection } from "../../provider/ssh/connection";
 
 /**
+ * A test file's lab name and index, unless PULUMI_NETNS_TEST_LAB=name:index moves it (to run one
+ * file beside a live copy of it, e.g. in a parallel worktree; one file per run then).
+ */
+export function testLab(name: string, index: number): { name: string; index: number } {
+  const moved = process.env.PULUMI_NETNS_TEST_LAB?.match(/^([a-z0-9-]{1,12}):(\d{1,3})$/);
+  if (process.env.PULUMI_NETNS_TEST_LAB && !moved) throw new Error(`PULUMI_NETNS_TEST_LAB must be name:index, e.g. d15a:86`);
+  return moved ? { name: moved[1], index: Number(moved[2]) } : { name, index };
+}
+
+/**
  * Bring a lab up before a test file and down after it, even when tests fail.
  * Each file uses its own lab name and index, so labs never collide.
  */
 export function useLab(test: TestFn, opts: { name: string; index: number; nodes: number }): () => Lab {
   let lab: Lab | undefined;
+  opts = { ...opts, ...testLab(opts.name, opts.index) };
   test.before(async () => {
     await labDown(opts.name).catch(() => undefined); // a previous crashed run
     lab = await labUp(opts);

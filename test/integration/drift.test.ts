@@ -17,7 +17,7 @@ const sh = (...argv: string[]) => vmExec(vm(), argv);
 test.serial("drift: namespace, route and NAT rule deleted out of band read as gone; a changed address is reported", async (t) => {
   const before = await snapshot(vm());
   const ns = await make(netNamespaceProvider, { connection: conn(), name: "NS1" });
-  const route = await make(routeProvider, { connection: conn(), destination: "172.16.1.0/24", via: "10.250.5.1" });
+  const route = await make(routeProvider, { connection: conn(), destination: "172.16.1.0/24", via: vm().lanIp.replace(/\.\d+$/, ".1") }); // a gateway on this lab's LAN
   const nat = await make(natRuleProvider, { connection: conn(), source: "172.16.0.0/24", outInterface: "eth0", jump: "MASQUERADE", comment: "pulumi-netns:drift" });
   const br = await make(bridgeProvider, { connection: conn(), name: "br0", addresses: ["172.16.0.1/24"] });
 

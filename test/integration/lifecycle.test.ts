@@ -94,16 +94,17 @@ test.serial("VethPair: bridge-attached pair into a namespace, MACs, update bridg
 
 test.serial("Route: in the host and in a namespace, marked with our proto; via updates in place", async (t) => {
   const before = await snapshot(vm());
-  const r = await make(routeProvider, { connection: conn(), destination: "172.16.1.0/24", via: "10.250.3.1", device: "eth0" });
+  const lan = vm().lanIp.replace(/\.\d+$/, ""); // gateways on this lab's LAN (10.250.<index>)
+  const r = await make(routeProvider, { connection: conn(), destination: "172.16.1.0/24", via: `${lan}.1`, device: "eth0" });
   let routes = await ipj("route", "show", "exact", "172.16.1.0/24");
-  t.is(routes[0].gateway, "10.250.3.1");
+  t.is(routes[0].gateway, `${lan}.1`);
   t.is(routes[0].protocol, "157");
-  const { diff, made } = await change(r, { connection: conn(), destination: "172.16.1.0/24", via: "10.250.3.2", device: "eth0" });
+  const { diff, made } = await change(r, { connection: conn(), destination: "172.16.1.0/24", via: `${lan}.2`, device: "eth0" });
   t.deepEqual(diff.replaces, []);
   routes = await ipj("route", "show", "exact", "172.16.1.0/24");
   t.is(routes.length, 1);
-  t.is(routes[0].gateway, "10.250.3.2");
-  t.is((await routeProvider.read(made.id, made.outs)).props?.via, "10.250.3.2");
+  t.is(routes[0].gateway, `${lan}.2`);
+  t.is((await routeProvider.read(made.id, made.outs)).props?.via, `${lan}.2`);
   t.deepEqual((await routeProvider.diff(made.id, made.outs, { ...made.outs, metric: 10 })).replaces, ["metric"]);
   await routeProvider.delete(made.id, made.outs);
   await routeProvider.delete(made.id, made.outs);

@@ -15,15 +15,18 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type RequiredKeys<T> = { [K in keyof T]-?: {} extends Pick<T, K> ? never : K }[keyof T];
 type Values<T> = { [K in keyof T]-?: pulumi.Unwrap<NonNullable<T[K]>> };
 
+/** Inputs every resource takes, checked by the core's resource.ts rather than each schema. */
+type Common = "connection" | "adopt";
+
 /**
  * What must hold for an Args type A and a schema S; each member reads `true` when it does.
  * `SdkDefault`: properties the SDK class fills in itself (from the stack, which the core cannot
  * see), so they are optional in Args but required by the schema.
  */
 interface Verdict<A, S extends z.ZodType, SdkDefault extends keyof A = never> {
-  names: Same<Exclude<keyof A, "connection">, keyof z.input<S>>;
-  required: Same<Exclude<RequiredKeys<A>, "connection">, Exclude<RequiredKeys<z.input<S>>, SdkDefault>>;
-  values: Same<Omit<Values<A>, "connection">, Values<z.input<S>>>;
+  names: Same<Exclude<keyof A, Common>, keyof z.input<S>>;
+  required: Same<Exclude<RequiredKeys<A>, Common>, Exclude<RequiredKeys<z.input<S>>, SdkDefault>>;
+  values: Same<Omit<Values<A>, Common>, Values<z.input<S>>>;
   connection: Same<pulumi.Unwrap<A[Extract<"connection", keyof A>]>, pulumi.Unwrap<sdk.ConnectionArgs>>;
 }
 
@@ -42,6 +45,8 @@ holds<Verdict<sdk.NatRuleArgs, typeof core.natRuleSchema, "comment">>(all); // d
 holds<Verdict<sdk.SysctlArgs, typeof core.sysctlSchema>>(all);
 holds<Verdict<sdk.PingArgs, typeof core.pingSchema>>(all);
 holds<Verdict<sdk.BridgedNamespaceArgs, typeof core.bridgedNamespaceSchema>>(all);
+holds<Verdict<sdk.IptablesRuleArgs, typeof core.iptablesRuleSchema, "comment">>(all); // default "pulumi-netns:STACK:NAME"
+holds<Verdict<sdk.VxlanArgs, typeof core.vxlanSchema>>(all);
 
 /** The SDK's connection is the core's, property for property. */
 holds<{ same: Same<Values<pulumi.Unwrap<sdk.ConnectionArgs>>, Values<Connection>> }>({ same: true });

@@ -27,7 +27,7 @@ test("every resource: connection errors carry the connection.* path", async (t) 
 });
 
 test("every resource: an unknown property is rejected naming it; __provider is allowed", async (t) => {
-  await rejects(t, netNamespaceProvider, "NetNamespace", { connection: conn(), name: "ns", nmae: "typo" }, "nmae", /unknown property; expected one of connection, name, loopbackUp/);
+  await rejects(t, netNamespaceProvider, "NetNamespace", { connection: conn(), name: "ns", nmae: "typo" }, "nmae", /unknown property; expected one of connection, owner, adopt, name, loopbackUp/);
   await accepts(t, netNamespaceProvider, { connection: conn(), name: "ns", __provider: "serialized-provider" });
 });
 

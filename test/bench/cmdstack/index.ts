@@ -5,7 +5,7 @@
  * the tutorial's commands as `create` and their inverse as `delete`, and the same
  * dependencies (a veth pair after its namespace and the bridge, a default route after
  * its veth pair). Same config and resource count as the NodeNetwork stack:
- * H × (1 bridge + 3N + (H-1) peer routes + NAT + ip_forward).
+ * H × (1 bridge + 3N + (H-1) peer routes + NAT + 2 FORWARD rules + ip_forward).
  *
  * Connections are read from the lab's state files, with the host key pinned.
  */
@@ -66,6 +66,9 @@ export = async () => {
     });
     const nat = `POSTROUTING -s ${subnet(k)} -o eth0 -j MASQUERADE`;
     step("masquerade", `iptables -t nat -A ${nat}`, `iptables -t nat -D ${nat}`);
+    for (const [dir, m] of [["out", "-s"], ["in", "-d"]]) {
+      step(`forward-${dir}`, `iptables -I FORWARD 1 ${m} ${subnet(k)} -j ACCEPT`, `iptables -D FORWARD ${m} ${subnet(k)} -j ACCEPT`);
+    }
     step("ip-forward", "sysctl -w net.ipv4.ip_forward=1", "sysctl -w net.ipv4.ip_forward=0");
   });
 
