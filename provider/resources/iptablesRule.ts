@@ -25,7 +25,7 @@ function crossCheck(i: IptablesRuleInputs, fail: Fail): void {
     fail(i.outInterface ? "outInterface" : "notOutInterface", `packets in ${i.chain} have no output interface yet; remove it or use FORWARD, OUTPUT or POSTROUTING`);
   }
   if ((i.sourcePort !== undefined || i.destinationPort !== undefined) && !["tcp", "udp", "sctp"].includes(i.protocol ?? "")) {
-    fail(i.destinationPort !== undefined ? "destinationPort" : "sourcePort", "ports need protocol tcp, udp or sctp");
+    fail(i.destinationPort !== undefined ? "destinationPort" : "sourcePort", "a port match needs protocol set to tcp, udp or sctp");
   }
   if ((i.jump === "MASQUERADE" || i.jump === "SNAT") && i.table !== "nat") fail("jump", `${i.jump} is only valid in the nat table, not ${i.table}`);
   if (i.jump === "MASQUERADE" && i.table === "nat" && builtin && i.chain !== "POSTROUTING") fail("jump", `MASQUERADE is only valid in POSTROUTING, not ${i.chain}`);

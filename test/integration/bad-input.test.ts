@@ -42,6 +42,8 @@ const VALID: Record<Kind, Props> = {
   Ping: { target: "172.16.0.1" },
   LabVm: { lab: "badin", index: 14, vm: 2 },
   BridgedNamespace: { name: "ns1", bridge: "br0", address: "172.16.0.2/24", gateway: "172.16.0.1", hostVeth: "veth10", nsVeth: "veth11" },
+  IptablesRule: { chain: "FORWARD", source: "172.16.0.0/24", jump: "ACCEPT", comment: "pulumi-netns:badin" },
+  Vxlan: { name: "vxlan42", vni: 42, local: "10.250.14.11", device: "eth0", bridge: "br0", peers: ["10.250.14.12"] },
 };
 
 /** The kinds whose check asks for a connection: asked of check itself (valid inputs, no connection), not listed by hand. */
@@ -213,6 +215,31 @@ const ROWS: Row[] = [
   { kind: "BridgedNamespace", over: { hostVeth: "-veth" }, property: "hostVeth", hint: /start with '-'/ },
   { kind: "BridgedNamespace", over: { nsVeth: undefined }, property: "nsVeth" },
   { kind: "BridgedNamespace", over: { mtu: 67 }, property: "mtu", hint: /at least 68/ },
+
+  // IptablesRule: any table's rule, built only from validated words.
+  { kind: "IptablesRule", over: { table: "raw" }, property: "table" },
+  { kind: "IptablesRule", over: { chain: "FOR WARD" }, property: "chain" },
+  { kind: "IptablesRule", over: { jump: "LOG" }, property: "jump" },
+  { kind: "IptablesRule", over: { jump: "MASQUERADE" }, property: "jump", hint: /nat/ },
+  { kind: "IptablesRule", over: { protocol: "gre" }, property: "protocol" },
+  { kind: "IptablesRule", over: { sourcePort: 80 }, property: "sourcePort", hint: /protocol/ },
+  { kind: "IptablesRule", over: { protocol: "tcp", destinationPort: 70000 }, property: "destinationPort", hint: /1-65535/ },
+  { kind: "IptablesRule", over: { source: "172.16.0.0/33" }, property: "source" },
+  { kind: "IptablesRule", over: { position: "middle" }, property: "position" },
+  { kind: "IptablesRule", conn: { port: 0 }, property: "connection.port", hint: /1-65535/ },
+
+  // Vxlan: the overlay device and its flood entries.
+  { kind: "Vxlan", over: { vni: 0 }, property: "vni", hint: /1-16777215/ },
+  { kind: "Vxlan", over: { vni: 16777216 }, property: "vni", hint: /1-16777215/ },
+  { kind: "Vxlan", over: { port: 0 }, property: "port", hint: /1-65535/ },
+  { kind: "Vxlan", over: { port: 70000 }, property: "port", hint: /1-65535/ },
+  { kind: "Vxlan", over: { peers: ["10.250.14.11"] }, property: "peers", hint: /own address/ },
+  { kind: "Vxlan", over: { peers: ["10.250.14.12", "10.250.14.12"] }, property: "peers", hint: /repeat/ },
+  { kind: "Vxlan", over: { local: "10.250.14.300" }, property: "local" },
+  { kind: "Vxlan", over: { name: "a".repeat(16) }, property: "name", hint: /at most 15/ },
+  { kind: "Vxlan", over: { device: "-eth0" }, property: "device", hint: /start with '-'/ },
+  { kind: "Vxlan", over: { mtu: 67 }, property: "mtu", hint: /at least 68/ },
+  { kind: "Vxlan", conn: { user: "root;id" }, property: "connection.user", hint: /login name/ },
 
   // LabVm (no connection: it runs on the machine running Pulumi)
   { kind: "LabVm", over: { lab: "Bad_Name" }, property: "lab", hint: /\[a-z0-9-\]/ },
