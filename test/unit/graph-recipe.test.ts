@@ -42,6 +42,7 @@ test("its drawing step, run on a recorded preview, writes a comment with a Merma
   fs.mkdirSync(path.join(dir, "node_modules", ".bin"), { recursive: true });
   fs.symlinkSync(ROOT, path.join(dir, "node_modules", "pulumi-netns"));
   fs.symlinkSync("../pulumi-netns/dist/cli/pulumi-netns.js", path.join(dir, "node_modules", ".bin", "pulumi-netns"));
+  fs.chmodSync(path.join(ROOT, "dist", "cli", "pulumi-netns.js"), 0o755); // npm makes a bin executable when it links it; tsc does not
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "my-network", private: true, dependencies: { "pulumi-netns": "*" } }));
   fs.copyFileSync(path.join(ROOT, "test", "graph", "fixtures", "preview-change.json"), path.join(dir, "preview.json"));
   const script = stepScript(fs.readFileSync(WORKFLOW, "utf8"), "Draw the planned network");
