@@ -5,7 +5,8 @@
  *                  then `require("pulumi-netns")` (our SDK) or `require("@pulumi/command")`;
  *   provider side  what @pulumi/pulumi's cmd/dynamic-provider requires (upstream), then our core
  *                  (`pulumi-netns/provider`, as the `__provider` text loads it).
- * Also checks that `require("pulumi-netns")` loads none of zod, ssh2 or the core.
+ * Also checks that `require("pulumi-netns")` loads none of zod, ssh2 or the core (the
+ * zod-free address arithmetic, dist/provider/validate/ip.js, is the SDK's own).
  */
 import { execFileSync } from "node:child_process";
 import { REPO_ROOT } from "./engine";
@@ -29,7 +30,7 @@ let t = cpu();
 if (process.argv[1] === "program") {
   r("@pulumi/pulumi"); out.pulumi = cpu() - t; t = cpu();
   r("pulumi-netns"); out.sdk = cpu() - t; t = cpu();
-  out.sdkLoads = Object.keys(require.cache).filter((k) => /node_modules\\/(zod|ssh2)\\/|dist\\/provider\\//.test(k)).map((k) => k.replace(process.cwd() + "/", ""));
+  out.sdkLoads = Object.keys(require.cache).filter((k) => /node_modules\\/(zod|ssh2)\\/|dist\\/provider\\/(?!validate\\/ip\\.js$)/.test(k)).map((k) => k.replace(process.cwd() + "/", ""));
   r("@pulumi/command"); out.command = cpu() - t;
 } else {
   for (const m of ["source-map-support/register", "@grpc/grpc-js", "@pulumi/pulumi/runtime", "@pulumi/pulumi/proto/provider_grpc_pb", "require-from-string"]) r(m);

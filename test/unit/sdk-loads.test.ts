@@ -18,3 +18,13 @@ test('require("pulumi-netns") loads none of zod, ssh2 or the core', (t) => {
   const loaded = JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" })) as string[];
   t.deepEqual(loaded, [], `the SDK pulled these into the program: ${loaded.join(", ")}`);
 });
+
+test("the core loads ssh2 only when it first dials: check, diff and preview never need it", (t) => {
+  const root = path.resolve(__dirname, "..", "..", "..");
+  const script = `
+    const r = require("module").createRequire(process.cwd() + "/");
+    r("pulumi-netns/provider");
+    process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /node_modules\\/ssh2\\//.test(k)).length));
+  `;
+  t.is(JSON.parse(execFileSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8" })) as number, 0);
+});

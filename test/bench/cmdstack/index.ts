@@ -11,27 +11,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { remote } from "@pulumi/command";
-import { readLab, readVm } from "../../../provider/lab/state";
+import { benchHosts } from "../hosts";
 
 export = async () => {
-  const config = new pulumi.Config();
-  const lab = config.require("lab");
-  const labIndex = config.getNumber("labIndex");
-  const hosts = config.requireNumber("hosts");
-  const namespaces = config.requireNumber("namespaces");
-
-  const rec = await readLab(lab);
-  if (!rec) throw new Error(`bench command stack: lab ${lab} is not up`);
-  if (labIndex !== undefined && rec.index !== labIndex) throw new Error(`bench command stack: lab ${lab} has index ${rec.index}, not ${labIndex}`);
-  const vms = await Promise.all(
-    Array.from({ length: hosts }, async (_, k) => {
-      const info = (await readVm(lab, k + 1))?.info;
-      if (!info) throw new Error(`bench command stack: lab ${lab} has no VM ${k + 1}`);
-      return info;
-    }),
-  );
-  const privateKey = pulumi.secret(vms[0]?.privateKey ?? "");
-  const subnet = (k: number) => `172.16.${k}.0/24`;
+  const { hosts, namespaces, vms, privateKey, subnet } = await benchHosts("bench command stack");
   let count = 0;
 
   vms.forEach((vm, k) => {

@@ -14,29 +14,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { NodeNetwork } from "../../../sdk";
-import { readLab, readVm } from "../../../provider/lab/state";
+import { benchHosts } from "../hosts";
 
 export = async () => {
-  const config = new pulumi.Config();
-  const lab = config.require("lab");
-  const labIndex = config.getNumber("labIndex");
-  const hosts = config.requireNumber("hosts");
-  const namespaces = config.requireNumber("namespaces");
+  const { config, hosts, namespaces, vms, privateKey, subnet } = await benchHosts("bench stack");
   // One BridgedNamespace per namespace instead of NetNamespace + VethPair + Route.
   const compact = config.getBoolean("compact") ?? false;
-
-  const rec = await readLab(lab);
-  if (!rec) throw new Error(`bench stack: lab ${lab} is not up`);
-  if (labIndex !== undefined && rec.index !== labIndex) throw new Error(`bench stack: lab ${lab} has index ${rec.index}, not ${labIndex}`);
-  const vms = await Promise.all(
-    Array.from({ length: hosts }, async (_, k) => {
-      const info = (await readVm(lab, k + 1))?.info;
-      if (!info) throw new Error(`bench stack: lab ${lab} has no VM ${k + 1}`);
-      return info;
-    }),
-  );
-  const privateKey = pulumi.secret(vms[0]?.privateKey ?? "");
-  const subnet = (k: number) => `172.16.${k}.0/24`;
 
   vms.forEach((vm, k) => {
     new NodeNetwork(`h${k + 1}`, {
