@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
@@ -20,7 +19,7 @@ export interface BridgeArgs extends OwnershipArgs {
 }
 
 /** A Linux bridge in the host namespace: `ip link add name NAME type bridge`. */
-export class Bridge extends DynamicResource {
+export class Bridge extends pulumi.CustomResource {
   /** The bridge's name: pass it to a VethPair's `bridge` so the pair is created after it. */
   public readonly name!: pulumi.Output<string>;
   public readonly addresses!: pulumi.Output<string[]>;

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
@@ -29,7 +28,7 @@ export interface BridgedNamespaceArgs extends OwnershipArgs {
  * address) and a default route via the gateway. The same kernel objects as NetNamespace +
  * VethPair + Route; use it when a host has many namespaces.
  */
-export class BridgedNamespace extends DynamicResource {
+export class BridgedNamespace extends pulumi.CustomResource {
   public readonly name!: pulumi.Output<string>;
   public readonly bridge!: pulumi.Output<string>;
   public readonly address!: pulumi.Output<string>;

@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { onHost } from "./kinds";
-import { DynamicResource } from "./provider";
 import type { OwnershipArgs } from "./owner";
 
 export interface IptablesRuleArgs extends OwnershipArgs {
@@ -50,7 +49,7 @@ export interface IptablesRuleArgs extends OwnershipArgs {
  * -m comment --comment C -j ACCEPT`. Created only if no identical rule exists (`-C`); every
  * change replaces it; delete removes exactly this rule (matched with its comment).
  */
-export class IptablesRule extends DynamicResource {
+export class IptablesRule extends pulumi.CustomResource {
   public readonly table!: pulumi.Output<string>;
   public readonly chain!: pulumi.Output<string>;
   public readonly jump!: pulumi.Output<string>;

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
 import type { DynamicProvider } from "../provider";
 import type { ConnectionArgs } from "./connection";
-import { secretConnection, type DynamicResource, type ProviderText } from "./provider";
+import { secretConnection, type ProviderText, type Registration } from "./provider";
 import { owned, type OwnershipArgs } from "./owner";
 
 /** The core's dynamic providers, by export name (derived from the core, not listed by hand). */
@@ -32,13 +32,10 @@ export function providerText(kind: Kind): ProviderText {
 /** A resource type name, e.g. "Bridge": the core's provider for it is `bridgeProvider` (derived from Kind, like it). */
 export type ResourceType = Kind extends `${infer K}Provider` ? Capitalize<K> : never;
 
-/** What DynamicResource's constructor takes. */
-type Registration = ConstructorParameters<typeof DynamicResource>;
-
 /** The registration of resource `type`: its provider text (the core's provider of that type) and its type token. */
 export function registration(type: ResourceType, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined): Registration {
   const kind = `${type[0].toLowerCase()}${type.slice(1)}Provider` as Kind; // "Bridge" -> "bridgeProvider" (ResourceType's inverse)
-  return [providerText(kind), name, props, opts, type];
+  return [`pulumi-nodejs:dynamic/netns:${type}`, name, { ...props, __provider: providerText(kind) }, opts];
 }
 
 /**

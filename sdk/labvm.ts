@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { registration } from "./kinds";
 
 export interface LabVmArgs {
@@ -17,7 +16,7 @@ export interface LabVmArgs {
  * namespace with a private mount namespace and a real sshd. Use it where your cloud VM
  * resource would go; `connection` feeds the network resources.
  */
-export class LabVm extends DynamicResource {
+export class LabVm extends pulumi.CustomResource {
   /** The VM's LAN IP, where its sshd listens. */
   public readonly host!: pulumi.Output<string>;
   public readonly port!: pulumi.Output<number>;

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 import { ruleCommentFor } from "./iptablesRule";
 import type { OwnershipArgs } from "./owner";
@@ -34,7 +33,7 @@ export interface NatRuleArgs extends OwnershipArgs {
  * An iptables NAT rule: `iptables -w -t nat -A POSTROUTING ... -m comment --comment C -j MASQUERADE`.
  * Every change replaces the rule; delete removes exactly this rule.
  */
-export class NatRule extends DynamicResource {
+export class NatRule extends pulumi.CustomResource {
   public readonly table!: pulumi.Output<string>;
   public readonly chain!: pulumi.Output<string>;
   public readonly source!: pulumi.Output<string | undefined>;

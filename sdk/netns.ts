@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
@@ -14,7 +13,7 @@ export interface NetNamespaceArgs extends OwnershipArgs {
 }
 
 /** A named network namespace: `ip netns add NAME`, with `lo` up. */
-export class NetNamespace extends DynamicResource {
+export class NetNamespace extends pulumi.CustomResource {
   /** The namespace's name: pass it to a VethPair or Route so they are created after it. */
   public readonly name!: pulumi.Output<string>;
   /** Whether `lo` is up. */

@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 
 export interface PingArgs {
@@ -17,7 +16,7 @@ export interface PingArgs {
 }
 
 /** A connectivity probe: pings once at create (and at refresh) and records the result. Never fails the update. */
-export class Ping extends DynamicResource {
+export class Ping extends pulumi.CustomResource {
   public readonly target!: pulumi.Output<string>;
   public readonly namespace!: pulumi.Output<string | undefined>;
   /** Whether any reply came back. */

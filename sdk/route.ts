@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
@@ -25,7 +24,7 @@ export interface RouteArgs extends OwnershipArgs {
  * A route: `ip [-n NS] route add DEST via GW dev DEV proto 157`. The protocol number
  * marks it as ours: read and delete never touch a route someone else added.
  */
-export class Route extends DynamicResource {
+export class Route extends pulumi.CustomResource {
   public readonly destination!: pulumi.Output<string>;
   public readonly via!: pulumi.Output<string | undefined>;
   public readonly device!: pulumi.Output<string | undefined>;

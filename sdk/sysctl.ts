@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
@@ -21,7 +20,7 @@ export interface SysctlArgs extends OwnershipArgs {
 }
 
 /** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */
-export class Sysctl extends DynamicResource {
+export class Sysctl extends pulumi.CustomResource {
   public readonly key!: pulumi.Output<string>;
   public readonly value!: pulumi.Output<string>;
   public readonly namespace!: pulumi.Output<string | undefined>;

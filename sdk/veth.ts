@@ -1,6 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
-import { DynamicResource } from "./provider";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
@@ -31,7 +30,7 @@ export interface VethPairArgs extends VethEndArgs, OwnershipArgs {
  * A veth pair, a virtual cable: `ip link add NAME [netns NS] type veth peer name PEER [netns NS2]`,
  * with addresses, bridge attachment and links up on each end.
  */
-export class VethPair extends DynamicResource {
+export class VethPair extends pulumi.CustomResource {
   public readonly name!: pulumi.Output<string>;
   public readonly namespace!: pulumi.Output<string | undefined>;
   public readonly addresses!: pulumi.Output<string[]>;

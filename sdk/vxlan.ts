@@ -1,7 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectionArgs } from "./connection";
 import { onHost } from "./kinds";
-import { DynamicResource } from "./provider";
 import type { OwnershipArgs } from "./owner";
 
 export interface VxlanArgs extends OwnershipArgs {
@@ -30,7 +29,7 @@ export interface VxlanArgs extends OwnershipArgs {
  * attached to a bridge, with a flood entry per peer (`bridge fdb append 00:00:00:00:00:00 dev NAME dst PEER`).
  * The namespaces on the bridges of all nodes then share one L2 segment, across routed LANs.
  */
-export class Vxlan extends DynamicResource {
+export class Vxlan extends pulumi.CustomResource {
   public readonly name!: pulumi.Output<string>;
   public readonly vni!: pulumi.Output<number>;
   public readonly local!: pulumi.Output<string>;

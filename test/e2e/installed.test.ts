@@ -81,9 +81,15 @@ test.serial("the README program: up, state is small and path-free, preview shows
   t.true((await vmExec(vm(), ["ip", "-json", "netns", "list"])).stdout.includes('"NS1"'));
   t.regex((await vmExec(vm(), ["ip", "-n", "NS1", "route", "show", "default"])).stdout, /default via 172\.16\.0\.1 dev veth11/);
 
-  const rows = stateBytes((await inProject(a, "stack", "export")).stdout);
+  const exported = (await inProject(a, "stack", "export")).stdout;
+  const rows = stateBytes(exported);
   t.log(`state per resource:\n${formatBytes(rows)}`);
   t.is(rows.length, 4);
+  // The SDK records the line that declared each resource (one frame below its class's constructor):
+  // the user's program, not a file of this package.
+  const ours = (JSON.parse(exported) as { deployment: { resources: Array<{ type: string; urn: string; sourcePosition?: string }> } })
+    .deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/netns:"));
+  for (const r of ours) t.regex(r.sourcePosition ?? "", /^project:\/\/\/index\.ts#\d+,\d+$/, `${r.urn}: source position`);
   for (const r of rows) {
     t.true(r.providerBytes > 0 && r.providerBytes <= 300, `${r.name}: __provider ${r.providerBytes} B`);
     t.false(r.providerHasPath, `${r.name}: __provider names a path`);

@@ -19,7 +19,6 @@ pulumi.runtime.setMocks({
 
 // Loaded after setMocks, as Pulumi's mocks require.
 const sdk = { ...(require("../../sdk") as object), ...(require("../../sdk/lab") as object) } as Record<string, unknown>;
-const { DynamicResource } = require("../../sdk/provider") as typeof import("../../sdk/provider");
 
 /** Any property an SDK constructor reads is a plain string: registration does not validate (check does). */
 const anyArgs = new Proxy({}, { get: (_t, key) => (typeof key === "string" ? `arg-${key}` : undefined) });
@@ -34,7 +33,7 @@ function load(text: string): unknown {
 
 const classes = Object.entries(sdk).filter(
   (e): e is [string, new (name: string, args: unknown) => unknown] =>
-    typeof e[1] === "function" && (e[1] as { prototype: unknown }).prototype instanceof DynamicResource,
+    typeof e[1] === "function" && (e[1] as { prototype: unknown }).prototype instanceof pulumi.CustomResource,
 );
 
 test("the SDK exports every resource class the core has a provider for", (t) => {
