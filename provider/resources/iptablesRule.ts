@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, ruleReplace, type MatchSpec } from "../iptables/match";
 import { iptablesList } from "../iptables/rule";
+import { findRule } from "../iptables/find";
 import { ifName, ipAddress, ipFamily, netnsName } from "../validate/net";
 import { BUILTIN_CHAINS, chainName, ipv4Network, port, ruleComment } from "../validate/iptables";
 import { Script, sectionsOf, showScript } from "../ssh/script";
@@ -125,13 +126,11 @@ export const iptablesRuleProvider = defineResource<IptablesRuleInputs, IptablesR
 async function ruleLook(c: IptablesRuleInputs["connection"], i: IptablesRuleInputs): Promise<Look<Partial<IptablesRuleInputs>>> {
   const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
   const rules = out.split("\n").map((l) => parseMatchLine(i.table, l)).filter((r) => r !== undefined);
-  const byComment = rules.findIndex((r) => r.comment === i.comment);
-  const index = byComment >= 0 ? byComment : rules.findIndex((r) => sameRule(r, i));
-  const rule = index >= 0 ? rules[index] : undefined;
+  const { rule, found } = findRule(rules, i.comment, (r) => sameRule(r, i), `${i.table}/${i.chain} rule ${matchArgs(i).join(" ")}`);
   // Every managed key explicitly, so a key changed or missing on the host shows as drift.
   const keys = Object.keys(iptablesRuleFields).filter((k) => !["table", "chain", "comment", "position", "namespace"].includes(k));
   return {
-    objects: [{ what: `${i.table}/${i.chain} rule ${matchArgs(i).join(" ")}`, missing: !rule, mark: rule?.comment, index: index + 1 }],
+    objects: [found],
     live: rule && (Object.fromEntries(keys.map((k) => [k, (rule as unknown as Record<string, unknown>)[k]])) as Partial<IptablesRuleInputs>),
   };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
 import { iptablesAppend, iptablesCheck, iptablesDelete, iptablesList, iptablesOwnedProbe, iptablesReplace, ruleArgs, type RuleSpec } from "../iptables/rule";
 import { parseRuleLine } from "../iptables/parse";
+import { findRule } from "../iptables/find";
 import { cidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import type { CheckFailure } from "../validate/errors";
@@ -88,12 +89,9 @@ export const natRuleProvider = defineResource<NatRuleInputs, NatRuleOutputs>({
 async function natLook(c: NatRuleInputs["connection"], i: NatRuleInputs): Promise<Look<Partial<NatRuleInputs>>> {
   const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
   const rules = out.split("\n").map((l) => parseRuleLine(i.table, l)).filter((r) => r !== undefined);
-  // Ours by comment first; else one with the declared match and target (hand-made, or another owner's).
-  const byComment = rules.findIndex((r) => r.comment === i.comment);
-  const index = byComment >= 0 ? byComment : rules.findIndex((r) => sameRule(r, i));
-  const rule = index >= 0 ? rules[index] : undefined;
+  const { rule, found } = findRule(rules, i.comment, (r) => sameRule(r, i), `${i.table}/${i.chain} rule ${ruleArgs(i).join(" ")}`);
   return {
-    objects: [{ what: `${i.table}/${i.chain} rule ${ruleArgs(i).join(" ")}`, missing: !rule, mark: rule?.comment, index: index + 1 }],
+    objects: [found],
     // Every managed key explicitly, so a key missing on the host shows as drift.
     live: rule && {
       source: rule.source,
