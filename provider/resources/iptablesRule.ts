@@ -126,7 +126,7 @@ export const iptablesRuleProvider = defineResource<IptablesRuleInputs, IptablesR
 async function ruleLook(c: IptablesRuleInputs["connection"], i: IptablesRuleInputs): Promise<Look<Partial<IptablesRuleInputs>>> {
   const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
   const rules = out.split("\n").map((l) => parseMatchLine(i.table, l)).filter((r) => r !== undefined);
-  const { rule, found } = findRule(rules, i.comment, (r) => sameRule(r, i), `${i.table}/${i.chain} rule ${matchArgs(i).join(" ")}`);
+  const { rule, found } = findRule(rules, i.comment, (r) => sameRule(r, i), `${i.table}/${i.chain}`, matchArgs(i).join(" "));
   // Every managed key explicitly, so a key changed or missing on the host shows as drift.
   const keys = Object.keys(iptablesRuleFields).filter((k) => !["table", "chain", "comment", "position", "namespace"].includes(k));
   return {

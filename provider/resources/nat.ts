@@ -89,7 +89,7 @@ export const natRuleProvider = defineResource<NatRuleInputs, NatRuleOutputs>({
 async function natLook(c: NatRuleInputs["connection"], i: NatRuleInputs): Promise<Look<Partial<NatRuleInputs>>> {
   const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
   const rules = out.split("\n").map((l) => parseRuleLine(i.table, l)).filter((r) => r !== undefined);
-  const { rule, found } = findRule(rules, i.comment, (r) => sameRule(r, i), `${i.table}/${i.chain} rule ${ruleArgs(i).join(" ")}`);
+  const { rule, found } = findRule(rules, i.comment, (r) => sameRule(r, i), `${i.table}/${i.chain}`, ruleArgs(i).join(" "));
   return {
     objects: [found],
     // Every managed key explicitly, so a key missing on the host shows as drift.
