@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { defineResource, run, type DynamicProvider, type Fail, type InputsOf, type WithConnection } from "../resource";
 import { iptablesList, matchArgs, parseMatchLine, ruleAppend, ruleCheck, ruleDelete, ruleInsert, ruleOwnedProbe, ruleReplace, type MatchSpec } from "../iptables/match";
+import { findRule } from "../iptables/find";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { ExistsError, type Look } from "../takeover";
 
@@ -30,11 +31,9 @@ export function defineRule<S extends z.ZodObject & z.ZodType<RuleFields>>(kind: 
   async function ruleLook(c: RuleInputs["connection"], i: RuleInputs): Promise<Look<Partial<RuleInputs>>> {
     const [out] = sectionsOf(await run(c, showScript(iptablesList(i.namespace, i.table, i.chain))));
     const rules = out.split("\n").map((l) => parseMatchLine(i.table, l)).filter((r) => r !== undefined);
-    const byComment = rules.findIndex((r) => r.comment === i.comment);
-    const index = byComment >= 0 ? byComment : rules.findIndex((r) => sameRule(r, i));
-    const rule = index >= 0 ? rules[index] : undefined;
+    const { rule, found } = findRule(rules, i.comment, (r) => sameRule(r, i), `${i.table}/${i.chain}`, matchArgs(i).join(" "));
     return {
-      objects: [{ what: `${i.table}/${i.chain} rule ${matchArgs(i).join(" ")}`, missing: !rule, mark: rule?.comment, index: index + 1 }],
+      objects: [found],
       // Every managed key explicitly, so a key changed or missing on the host shows as drift.
       live: rule && (Object.fromEntries(managed.map((k) => [k, (rule as unknown as Record<string, unknown>)[k]])) as Partial<RuleInputs>),
     };

@@ -37,6 +37,9 @@ async function until(t: ExecutionContext, what: string, cond: () => Promise<bool
   t.fail(`timed out waiting for ${what}`);
 }
 
+/** Empty state sidecars a kill left (see FaultStack.repairSidecars), removed as the README says. */
+const sidecarRepairs: string[] = [];
+
 /** After a kill: wait until the hosts stop changing (an orphaned provider finishing its work), then reap what is left. */
 async function settle(tree: number[]): Promise<void> {
   let last = -1;
@@ -47,6 +50,8 @@ async function settle(tree: number[]): Promise<void> {
     else if (Date.now() - stableSince > 4_000) break;
   }
   reap(tree);
+  const repaired = await st().repairSidecars();
+  if (repaired.length > 0) sidecarRepairs.push(...repaired);
   // The file backend keeps the killed run's lock: `pulumi cancel` removes it (README "Interrupted runs").
   const cancel = await st().run(["cancel", "--yes"]);
   if (cancel.code !== 0) throw new Error(`pulumi cancel failed:\n${tail(cancel.stdout + cancel.stderr)}`);
@@ -75,6 +80,7 @@ test.before(async () => {
 });
 
 test.after.always(async () => {
+  console.log(`state sidecars left empty by the kills and removed: ${sidecarRepairs.length ? sidecarRepairs.join(", ") : "none"}`);
   await stack?.remove();
   await pool.closeAll();
   await labDown(LAB.name);

@@ -75,6 +75,26 @@ export class FaultStack {
     return { resources: d.resources ?? [], pending: d.pending_operations ?? [] };
   }
 
+  /**
+   * The README's repair after a kill (section "Interrupted runs"): the file backend writes each
+   * blob's metadata sidecar (`<stack>.json.attrs`) in place, so a CLI killed while saving a
+   * checkpoint can leave it empty, and every later command fails with "failed to load checkpoint:
+   * EOF". The checkpoint itself is written atomically (temp file, rename); an absent sidecar is
+   * read as no metadata. Removes empty sidecars; returns their paths below the backend.
+   */
+  async repairSidecars(): Promise<string[]> {
+    const root = path.join(this.workDir, "state");
+    const found: string[] = [];
+    for (const f of await fs.readdir(root, { recursive: true })) {
+      const p = path.join(root, f);
+      if (f.endsWith(".attrs") && (await fs.stat(p)).size === 0) {
+        await fs.rm(p);
+        found.push(f);
+      }
+    }
+    return found;
+  }
+
   async remove(): Promise<void> {
     await this.run(["destroy", "--yes"]).catch(() => undefined);
     await pulumiCli(["stack", "rm", this.name, "--yes", "--force", "--non-interactive"], { ...this.cli(), cwd: path.dirname(this.configFile) }).catch(() => undefined);

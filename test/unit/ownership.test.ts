@@ -2,6 +2,7 @@ import test from "ava";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { judge, differences, type Look } from "../../provider/takeover";
+import { findRule } from "../../provider/iptables/find";
 import { describeMark, markOf, OWNER_MARK } from "../../provider/marker";
 import { equal } from "../../provider/resource";
 import { netNamespaceProvider, bridgeProvider, routeProvider } from "../../provider/resources";
@@ -111,4 +112,22 @@ test("showScript: one section per command, empty when the command fails", (t) =>
 test("statusLine: a probe's output and exit status in one section (Ping's result)", (t) => {
   const r = sh([statusLine(["sh", "-c", "echo out; echo err >&2; exit 2"]), statusLine(["true"])].join("\n"));
   t.deepEqual(sectionsOf(r.stdout.toString()), ["out\nerr\nrc=2", "rc=0"]);
+});
+
+test("findRule: the rule carrying our comment first, else an identical one under any comment, named for messages", (t) => {
+  const rules = [
+    { source: "10.0.0.0/8", comment: undefined },
+    { source: "172.16.0.0/24", comment: "pulumi-netns:p/b/NatRule/m" },
+    { source: "172.16.1.0/24", comment: "pulumi-netns:p/a/NatRule/m" },
+  ];
+  const same = (src: string) => (r: { source: string }) => r.source === src;
+  const own = findRule(rules, "pulumi-netns:p/a/NatRule/m", same("172.16.0.0/24"), "nat/POSTROUTING", "-s 172.16.0.0/24 -j MASQUERADE");
+  t.deepEqual(own.found, { what: "nat/POSTROUTING rule with comment pulumi-netns:p/a/NatRule/m", missing: false, mark: "pulumi-netns:p/a/NatRule/m", index: 3 });
+  const twin = findRule(rules, "pulumi-netns:p/c/NatRule/m", same("172.16.0.0/24"), "nat/POSTROUTING", "-s 172.16.0.0/24 -j MASQUERADE");
+  t.deepEqual(twin.found, { what: "an identical nat/POSTROUTING rule (-s 172.16.0.0/24 -j MASQUERADE)", missing: false, mark: "pulumi-netns:p/b/NatRule/m", index: 2 });
+  t.regex((judge({ objects: [twin.found], live: {} }, {}, "pulumi-netns:p/c/NatRule/m", false, () => []) as { message: string }).message, /an identical nat\/POSTROUTING rule .* belongs to p\/b\/NatRule\/m/);
+  const hand = findRule(rules, "x", same("10.0.0.0/8"), "filter/FORWARD", "-s 10.0.0.0/8 -j ACCEPT");
+  t.like(hand.found, { missing: false, mark: undefined, index: 1 });
+  const none = findRule(rules, "x", same("192.168.0.0/16"), "filter/FORWARD", "-s 192.168.0.0/16 -j ACCEPT");
+  t.deepEqual(none, { rule: undefined, found: { what: "filter/FORWARD rule (-s 192.168.0.0/16 -j ACCEPT)", missing: true, mark: undefined, index: 0 } });
 });
