@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
-export interface BridgeArgs extends OwnershipArgs {
-  /** The host to create the bridge on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface BridgeArgs extends OnHostArgs, OwnershipArgs {
   /** The bridge's interface name (1-15 characters). Changing it replaces the bridge. */
   name: pulumi.Input<string>;
   /** Addresses with prefix, e.g. ["172.16.0.1/24"]. Updated in place. Default none. */

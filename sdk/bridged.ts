@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
-export interface BridgedNamespaceArgs extends OwnershipArgs {
-  /** The host to create the namespace on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface BridgedNamespaceArgs extends OnHostArgs, OwnershipArgs {
   /** The namespace's name. Changing it replaces everything. */
   name: pulumi.Input<string>;
   /** The bridge (in the host namespace) to plug the namespace into, e.g. a Bridge's `name`. */

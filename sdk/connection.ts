@@ -14,3 +14,9 @@ export interface ConnectionArgs extends Inputs<Omit<Connection, "proxy">> {
   /** A jump host to tunnel through (like `ssh -J`). */
   proxy?: pulumi.Input<ConnectionArgs>;
 }
+
+/** What every resource acting on a host takes. */
+export interface OnHostArgs {
+  /** The host to act on, over SSH (kept secret in state, as input and output). */
+  connection: pulumi.Input<ConnectionArgs>;
+}

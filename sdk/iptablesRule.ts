@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
-export interface IptablesRuleArgs extends OwnershipArgs {
-  /** The host to add the rule on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface IptablesRuleArgs extends OnHostArgs, OwnershipArgs {
   /** The table: "filter", "nat" or "mangle". Default "filter". */
   table?: pulumi.Input<"filter" | "nat" | "mangle">;
   /** The chain, e.g. "FORWARD" (a built-in chain of the table, or an existing user chain). */

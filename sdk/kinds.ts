@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
 import type { DynamicProvider } from "../provider";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { secretConnection, type ProviderText, type Registration } from "./provider";
 import { owned, type OwnershipArgs } from "./owner";
 
@@ -44,7 +44,7 @@ export function registration(type: ResourceType, name: string, props: pulumi.Inp
  * its marks name and `adopt`; then its own properties.
  */
 export function onHost(
-  type: ResourceType, name: string, args: { connection: pulumi.Input<ConnectionArgs> } & OwnershipArgs, props: pulumi.Inputs,
+  type: ResourceType, name: string, args: OnHostArgs & OwnershipArgs, props: pulumi.Inputs,
   opts: pulumi.CustomResourceOptions | undefined, how: { owned: boolean } = { owned: true },
 ): Registration {
   const common = { connection: pulumi.secret(args.connection), ...(how.owned ? owned(type, name, args) : {}) };

@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import { ruleCommentFor } from "./iptablesRule";
 import type { OwnershipArgs } from "./owner";
 
-export interface NatRuleArgs extends OwnershipArgs {
-  /** The host to add the rule on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface NatRuleArgs extends OnHostArgs, OwnershipArgs {
   /** The iptables table. Only "nat". Default "nat". */
   table?: pulumi.Input<"nat">;
   /** The chain. Default "POSTROUTING". */

@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
-export interface NetNamespaceArgs extends OwnershipArgs {
-  /** The host to create the namespace on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface NetNamespaceArgs extends OnHostArgs, OwnershipArgs {
   /** The namespace's name, as `ip netns` shows it (a file in /run/netns). Changing it replaces the namespace. */
   name: pulumi.Input<string>;
   /** Bring the namespace's `lo` up. Default true. */

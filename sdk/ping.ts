@@ -1,10 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 
-export interface PingArgs {
-  /** The host to ping from. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface PingArgs extends OnHostArgs {
   /** The address to ping. */
   target: pulumi.Input<string>;
   /** Ping from inside this namespace. Default: the host namespace. */

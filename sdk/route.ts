@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
-export interface RouteArgs extends OwnershipArgs {
-  /** The host to add the route on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface RouteArgs extends OnHostArgs, OwnershipArgs {
   /** "default" or a network, e.g. "172.16.1.0/24". Changing it replaces the route. */
   destination: pulumi.Input<string>;
   /** The gateway, e.g. the other node's LAN IP. Updated in place. */

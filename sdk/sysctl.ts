@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
-export interface SysctlArgs extends OwnershipArgs {
-  /** The host to set the value on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface SysctlArgs extends OnHostArgs, OwnershipArgs {
   /** The sysctl key, e.g. "net.ipv4.ip_forward". Changing it replaces the resource. */
   key: pulumi.Input<string>;
   /** The value to set, e.g. "1". Updated in place. */

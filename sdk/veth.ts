@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
@@ -15,9 +15,7 @@ export interface VethEndArgs {
   bridge?: pulumi.Input<string>;
 }
 
-export interface VethPairArgs extends VethEndArgs, OwnershipArgs {
-  /** The host to create the pair on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface VethPairArgs extends OnHostArgs, VethEndArgs, OwnershipArgs {
   /** MTU of both ends. Updated in place. Default: the kernel's (1500). */
   mtu?: pulumi.Input<number>;
   /** Bring both ends up. Default true. */

@@ -1,11 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./connection";
+import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
 import type { OwnershipArgs } from "./owner";
 
-export interface VxlanArgs extends OwnershipArgs {
-  /** The host to create the device on. */
-  connection: pulumi.Input<ConnectionArgs>;
+export interface VxlanArgs extends OnHostArgs, OwnershipArgs {
   /** The device name (1-15 characters), e.g. "vxlan42". Changing it replaces the device. */
   name: pulumi.Input<string>;
   /** The VXLAN network identifier, 1-16777215; the same on every node of one overlay. Replaces. */
