@@ -41,5 +41,6 @@ failed=$(grep -oE '^ *[0-9]+ tests? failed' "$log" | grep -oE '[0-9]+' | tail -1
 known=$(grep -oE '^ *[0-9]+ known failures?' "$log" | grep -oE '[0-9]+' | tail -1 || true)
 rm -f "$log"
 [ -z "$known" ] || echo "known failures (upstream, tracked as test.failing): $known"
-echo "ava: ${passed:-0} passed, $(( ${failed:-0} + 0 )) failed"
+# ava prints no "passed" line when tests failed: say only what it printed.
+if [ -n "$passed" ]; then echo "ava: $passed passed, $(( ${failed:-0} + 0 )) failed"; else echo "ava: $(( ${failed:-0} + 0 )) failed (see above)"; fi
 exit "$rc"
