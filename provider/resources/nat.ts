@@ -1,18 +1,14 @@
 import { z } from "zod";
 import { defineRule } from "./rule";
-import { cidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr } from "../validate/net";
+import { ifName, ipAddress, ipFamily, netnsName } from "../validate/net";
+import { chainNameLike, ipv4NetworkOr, ruleComment } from "../validate/iptables";
 
-/** iptables prints networks with host bits cleared and a prefix always: store them the same way. */
-const ipv4Net = z
-  .string()
-  .transform((s) => (s.includes("/") ? s : `${s}/32`))
-  .pipe(cidr.refine((s) => parseCidr(s)?.family === 4, "must be an IPv4 network, e.g. 172.16.0.0/24 (NatRule drives iptables, not ip6tables)"))
-  .transform((s) => cidrNetwork(s) as string);
+const ipv4Net = ipv4NetworkOr("must be an IPv4 network, e.g. 172.16.0.0/24 (NatRule drives iptables, not ip6tables)");
 
 /** A rule's inputs after check: the one source of NatRuleInputs (and of what NatRuleArgs may hold). */
 export const natRuleSchema = z.object({
   table: z.literal("nat", { error: "table must be \"nat\"" }).default("nat"),
-  chain: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_-]{0,28}$/, "chain must be a chain name such as POSTROUTING (letters, digits, '_', '-', at most 29)").default("POSTROUTING"),
+  chain: chainNameLike("POSTROUTING").default("POSTROUTING"),
   source: ipv4Net.optional(),
   destination: ipv4Net.optional(),
   outInterface: ifName.optional(),
@@ -21,7 +17,7 @@ export const natRuleSchema = z.object({
   toSource: ipAddress.refine((s) => ipFamily(s) === 4, "toSource must be an IPv4 address").optional(),
   namespace: netnsName.optional(),
   /** Owner comment (`-m comment`): how read and delete find exactly this rule. */
-  comment: z.string().regex(/^[A-Za-z0-9_.:/@=+-]{1,200}$/, "comment may contain only letters, digits and _.:/@=+- (at most 200)"),
+  comment: ruleComment,
 });
 
 /**
