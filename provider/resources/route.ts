@@ -44,8 +44,8 @@ export const routeProvider = defineResource({
   },
   replaceOn: ["destination", "namespace", "metric", "table"],
   idOf: (i) => `route/${i.namespace ?? ""}/${i.table ?? "main"}/${i.destination}/${i.metric ?? ""}`,
-  // The kernel's key: an unset metric is 0 (IPv4) or 1024 (IPv6), an unset table is main (254).
-  namesOf: (i) => [`route/${i.namespace ?? ""}/${i.table ?? 254}/${familyOf(i)}/${i.destination}/${i.metric ?? (familyOf(i) === 6 ? 1024 : 0)}`],
+  // The kernel's key: an unset table is main (254).
+  namesOf: (i) => [`route/${i.namespace ?? ""}/${i.table ?? 254}/${familyOf(i)}/${i.destination}/${kernelMetric(i)}`],
 
   async create(c, i, mark) {
     const spec = specOf(i);
@@ -91,7 +91,7 @@ export const routeProvider = defineResource({
 
 /** The route's record: one per kernel key (namespace, table, family, destination, metric). */
 function recordOf(i: RouteInputs): string {
-  return recordPath("route", i.namespace, i.table ?? 254, familyOf(i), i.destination, i.metric ?? (familyOf(i) === 6 ? 1024 : 0));
+  return recordPath("route", i.namespace, i.table ?? 254, familyOf(i), i.destination, kernelMetric(i));
 }
 
 function specOf(i: RouteInputs): RouteSpec {
@@ -104,8 +104,13 @@ function familyOf(i: Pick<RouteInputs, "destination" | "via">): 4 | 6 {
   return d ?? (i.via && ipFamily(i.via) === 6 ? 6 : 4);
 }
 
+/** The metric the kernel gives the route: the declared one, else its default, 0 (IPv4) or 1024 (IPv6). */
+function kernelMetric(i: RouteInputs): number {
+  return i.metric ?? (familyOf(i) === 6 ? 1024 : 0);
+}
+
 /** The route with the declared key among those to the destination, whoever made it (the kernel's default metric if unset). */
 function keyed(routes: RouteState[], i: RouteInputs): RouteState | undefined {
-  const metric = i.metric ?? (familyOf(i) === 6 ? 1024 : 0);
+  const metric = kernelMetric(i);
   return routes.find((r) => (r.metric ?? 0) === metric);
 }
