@@ -38,9 +38,6 @@ export function describeMark(mark: string): string {
   return `"${mark}"`;
 }
 
-/** True if the mark is one of ours (any owner, or the previous release's). */
-export const isPulumiNetnsMark = (mark: string | undefined): boolean => mark === OWNER_MARK || !!mark?.startsWith(MARK_PREFIX);
-
 /** Shell condition: link `name` in namespace `ns` exists and carries `mark` (default: the previous release's). */
 export function ownedLinkProbe(ns: string | undefined, name: string, mark: string = OWNER_MARK): string {
   // `ip link show` prints the alias on its own line: match it whole (JSON would escape '/').
