@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, run, type InputsOf } from "../resource";
 import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow, type RouteSpec } from "../ip/route";
-import { canonicalCidr, cidrNetwork, ifName, ipAddress, ipFamily, netnsName, parseCidr, bigIntToIp, ipToBigInt } from "../validate/net";
+import { canonicalCidr, canonicalIpAddress, cidrNetwork, ifName, ipFamily, netnsName, parseCidr } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, recordWrite } from "../state/record";
 import { markOf, OWNER_MARK } from "../marker";
@@ -18,12 +18,10 @@ const destination = z
   .refine((s) => s === "default" || cidrNetwork(s) === canonicalCidr(s), "destination must be a network address with its host bits zero, e.g. 172.16.1.0/24 (not 172.16.1.5/24)")
   .transform((s) => (s === "default" ? s : canonicalCidr(s)));
 
-const via = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
-
 /** A route's inputs after check: the one source of RouteInputs (and of what RouteArgs may hold). */
 export const routeSchema = z.object({
   destination,
-  via: via.optional(),
+  via: canonicalIpAddress.optional(),
   device: ifName.optional(),
   namespace: netnsName.optional(),
   metric: z.number().int("metric must be a whole number").min(0).max(4294967295).optional(),

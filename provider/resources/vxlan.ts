@@ -3,23 +3,20 @@ import { defineResource, run, type WithConnection } from "../resource";
 import { linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp } from "../ip/link";
 import { bridgeFdbAppend, bridgeFdbDel, bridgeFdbShow, linkAddVxlan, parseFloodPeers } from "../ip/vxlan";
 import { stableMac } from "../ip/mac";
-import { bigIntToIp, ifName, ipAddress, ipFamily, ipToBigInt, mtu } from "../validate/net";
+import { canonicalIpAddress, ifName, ipFamily, mtu } from "../validate/net";
 import { port } from "../validate/iptables";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { orderLike, parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
 
-/** An address as `ip`/`bridge` print it (IPv6 compressed), so state compares equal with what read sees. */
-const canonicalIp = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
-
 /** A VXLAN device's inputs after check: the one source of their type (and of what VxlanArgs may hold). */
 export const vxlanSchema = z.object({
   name: ifName,
   vni: z.number({ error: "vni must be a number 1-16777215" }).int("vni must be a whole number").min(1, "vni must be 1-16777215 (24 bits; 0 is reserved)").max(16777215, "vni must be 1-16777215 (24 bits)"),
-  local: canonicalIp,
+  local: canonicalIpAddress,
   device: ifName,
   bridge: ifName.optional(),
-  peers: z.array(canonicalIp).default([]).refine((l) => new Set(l).size === l.length, "peers must not repeat"),
+  peers: z.array(canonicalIpAddress).default([]).refine((l) => new Set(l).size === l.length, "peers must not repeat"),
   mtu: mtu.optional(),
   port: port.default(4789),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { canonicalCidr, ipFamily, parseCidr } from "./ip";
+import { bigIntToIp, canonicalCidr, ipFamily, ipToBigInt, parseCidr } from "./ip";
 
 export { bigIntToIp, canonicalCidr, cidrContains, cidrNetwork, ipFamily, ipToBigInt, parseCidr, type Family } from "./ip";
 
@@ -29,6 +29,9 @@ export const ifName = kernelName("interface name", 15, " (kernel IFNAMSIZ)").ref
 export const netnsName = kernelName("namespace name", 64);
 
 export const ipAddress = z.string().refine((s) => ipFamily(s) !== 0, "must be an IPv4 or IPv6 address, e.g. 172.16.0.1");
+
+/** An address stored as `ip`/`bridge` print it (IPv6 compressed), so state compares equal with what read sees. */
+export const canonicalIpAddress = ipAddress.transform((s) => bigIntToIp(ipToBigInt(s), ipFamily(s) as 4 | 6));
 
 export const cidr = z
   .string()
