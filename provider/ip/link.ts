@@ -51,6 +51,9 @@ export const linkSetAlias = (ns: string | undefined, name: string, alias: string
 export const linkSetBridgeStp = (ns: string | undefined, name: string, stp: boolean): Argv =>
   ip(ns, "link", "set", "dev", name, "type", "bridge", "stp_state", stp ? "1" : "0");
 
+/** `ip [-n NS] -json -details link show dev NAME`: the link with its kind's own data (`linkinfo.info_data`, e.g. a vxlan's VNI). */
+export const linkShowDetails = (ns: string | undefined, name: string): Argv => ip(ns, "-json", "-details", "link", "show", "dev", name);
+
 /** `ip [-n NS] link show dev NAME`: exit status says whether it exists. */
 export const linkExists = (ns: string | undefined, name: string): Argv => ip(ns, "link", "show", "dev", name);
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { defineResource, run, type WithConnection } from "../resource";
-import { linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp } from "../ip/link";
+import { linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp, linkShowDetails } from "../ip/link";
 import { bridgeFdbAppend, bridgeFdbDel, bridgeFdbShow, linkAddVxlan, parseFloodPeers } from "../ip/vxlan";
 import { stableMac } from "../ip/mac";
 import { canonicalIpAddress, ifName, ipFamily, mtu } from "../validate/net";
@@ -21,8 +21,6 @@ export const vxlanSchema = z.object({
   port: port.default(4789),
 });
 
-const SHOW = (name: string) => ["ip", "-json", "-details", "link", "show", "dev", name];
-
 export const vxlanProvider = defineResource({
   kind: "Vxlan",
   schema: vxlanSchema,
@@ -42,14 +40,14 @@ export const vxlanProvider = defineResource({
       .step(linkSetAlias(undefined, i.name, mark));
     if (i.bridge) s.step(linkSetMaster(undefined, i.name, i.bridge));
     for (const p of i.peers) s.step(bridgeFdbAppend(undefined, i.name, p));
-    s.step(linkSetUp(undefined, i.name)).show(SHOW(i.name));
+    s.step(linkSetUp(undefined, i.name)).show(linkShowDetails(undefined, i.name));
     const [link] = sectionsOf(await run(c, s.toString()));
     return { mac: parseVxlan(link)?.mac ?? "" };
   },
 
   // The device and its flood entries, whatever its mark or kind (read, takeover and adopt derive from it).
   async look(c, i) {
-    const [link, fdb] = sectionsOf(await run(c, showScript(SHOW(i.name), bridgeFdbShow(undefined, i.name))));
+    const [link, fdb] = sectionsOf(await run(c, showScript(linkShowDetails(undefined, i.name), bridgeFdbShow(undefined, i.name))));
     const any = link.trim() ? parseLink(link) : undefined;
     const live = parseVxlan(link);
     return {
@@ -70,7 +68,7 @@ export const vxlanProvider = defineResource({
     // Peers come and go in place: only the flood entries that changed.
     for (const p of olds.peers ?? []) if (!news.peers.includes(p)) s.forgiving(bridgeFdbDel(undefined, news.name, p));
     for (const p of news.peers) if (!(olds.peers ?? []).includes(p)) s.step(bridgeFdbAppend(undefined, news.name, p), bridgeFdbDel(undefined, news.name, p));
-    s.show(SHOW(news.name));
+    s.show(linkShowDetails(undefined, news.name));
     const [link] = sectionsOf(await run(c, s.toString()));
     return { mac: parseVxlan(link)?.mac ?? olds.mac };
   },
