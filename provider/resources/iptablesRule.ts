@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Fail, InputsOf } from "../resource";
-import { defineRule } from "./rule";
+import { checkToSource, defineRule } from "./rule";
 import { ifName, ipAddress, ipFamily, netnsName } from "../validate/net";
 import { BUILTIN_CHAINS, chainName, ipv4Network, port, ruleComment } from "../validate/iptables";
 
@@ -32,8 +32,7 @@ function crossCheck(i: IptablesRuleInputs, fail: Fail): void {
   if (i.jump === "SNAT" && i.table === "nat" && builtin && !["POSTROUTING", "INPUT"].includes(i.chain)) fail("jump", `SNAT is only valid in POSTROUTING or INPUT, not ${i.chain}`);
   if ((i.jump === "DROP" || i.jump === "REJECT") && i.table === "nat") fail("jump", `the nat table does not filter: put ${i.jump} rules in the filter table`);
   if (i.jump === "REJECT" && i.table !== "filter") fail("jump", `REJECT is only valid in the filter table, not ${i.table}`);
-  if (i.jump === "SNAT" && !i.toSource) fail("toSource", "jump SNAT needs toSource (the address to rewrite the source to)");
-  if (i.jump !== "SNAT" && i.toSource) fail("toSource", `only used with jump SNAT, not ${i.jump}; remove it`);
+  checkToSource(i, fail);
 }
 
 /** A rule's inputs after check: the one source of their type (and of what IptablesRuleArgs may hold); components validate with it too. */

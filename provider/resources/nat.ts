@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineRule } from "./rule";
+import { checkToSource, defineRule } from "./rule";
 import { ifName, ipAddress, ipFamily, netnsName } from "../validate/net";
 import { chainNameLike, ipv4NetworkOr, ruleComment } from "../validate/iptables";
 
@@ -25,8 +25,7 @@ export const natRuleSchema = z.object({
  * and checks, so state and marks (the comment) stay what they were.
  */
 export const natRuleProvider = defineRule("NatRule", natRuleSchema, (i, fail) => {
-  if (i.jump === "SNAT" && !i.toSource) fail("toSource", "jump SNAT needs toSource (the address to rewrite the source to)");
-  if (i.jump !== "SNAT" && i.toSource) fail("toSource", `only used with jump SNAT, not ${i.jump}; remove it`);
+  checkToSource(i, fail);
   if (i.outInterface && i.notOutInterface) fail("notOutInterface", "set outInterface or notOutInterface, not both");
   if (i.jump === "MASQUERADE" && !["POSTROUTING"].includes(i.chain) && !/^[a-z]/.test(i.chain)) {
     fail("chain", `MASQUERADE is only valid in POSTROUTING (or a user chain called from it), not ${i.chain}`);

@@ -83,6 +83,12 @@ export function defineRule<S extends z.ZodObject & z.ZodType<RuleFields>>(kind: 
   });
 }
 
+/** toSource goes with jump SNAT and only with it (NatRule's and IptablesRule's check). */
+export function checkToSource(i: Pick<MatchSpec, "jump" | "toSource">, fail: Fail): void {
+  if (i.jump === "SNAT" && !i.toSource) fail("toSource", "jump SNAT needs toSource (the address to rewrite the source to)");
+  if (i.jump !== "SNAT" && i.toSource) fail("toSource", `only used with jump SNAT, not ${i.jump}; remove it`);
+}
+
 /** Same match and target, whatever the comment. */
 function sameRule(a: MatchSpec, b: MatchSpec): boolean {
   return matchArgs(a).join(" ") === matchArgs(b).join(" ");
