@@ -59,14 +59,6 @@ export class Script {
     return this;
   }
 
-  /** Write `text` to `file` (parent made), e.g. an ownership record; undo removes the file. */
-  writeFile(file: string, text: string): this {
-    const dir = file.slice(0, file.lastIndexOf("/"));
-    return this.step(["mkdir", "-p", dir]).raw(`printf '%s\\n' ${shellQuote(text)} > ${shellQuote(file)}`).raw(
-      `undo=${shellQuote(shellJoin(["rm", "-f", file]) + "; ")}"$undo"`,
-    );
-  }
-
   /** "Read back" / "show or empty": print a section holding `argv`'s output (empty if it fails). */
   show(argv: Argv): this {
     this.lines.push(showLine(argv));
