@@ -33,7 +33,7 @@ export class Script {
   /** Run a step; `undo` (if given) is registered once the step has succeeded. */
   step(argv: Argv, undo?: Argv): this {
     this.lines.push(shellJoin(argv));
-    if (undo) this.lines.push(`undo=${shellQuote(shellJoin(undo) + " 2>/dev/null; ")}"$undo"`);
+    if (undo) this.pushUndo(undo);
     if (STEP_DELAY) this.lines.push(`sleep ${STEP_DELAY}`);
     return this;
   }
@@ -55,7 +55,7 @@ export class Script {
       `out=$(${shellJoin(argv)} 2>&1) || { case "$out" in *${shellQuote(pattern)}*) printf '%s\\n' ${shellQuote(PREFIX + EXISTS + message)} >&2;; ` +
         `*) printf '%s\\n' "$out" >&2;; esac; exit 3; }`,
     );
-    if (undo) this.lines.push(`undo=${shellQuote(shellJoin(undo) + " 2>/dev/null; ")}"$undo"`);
+    if (undo) this.pushUndo(undo);
     return this;
   }
 
@@ -75,6 +75,11 @@ export class Script {
   forgiving(argv: Argv): this {
     this.lines.push(`${shellJoin(argv)} >/dev/null 2>&1 || true`);
     return this;
+  }
+
+  /** Register `undo` to run first if the script later fails (its own failure ignored). */
+  private pushUndo(undo: Argv): void {
+    this.lines.push(`undo=${shellQuote(shellJoin(undo) + " 2>/dev/null; ")}"$undo"`);
   }
 
   /** Raw shell, for conditionals built by the caller from quoted parts. */
