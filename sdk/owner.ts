@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
  * stack's objects, and errors name the owner. Characters an ifalias or iptables comment cannot
  * safely hold become '_'; then, or when too long, a short hash of the exact text keeps it unique.
  */
-export function ownerOf(type: string, name: string): string {
+function ownerOf(type: string, name: string): string {
   const exact = `${pulumi.getProject()}/${pulumi.getStack()}/${type}/${name}`;
   const safe = markSafe(exact);
   if (safe === exact && safe.length <= 160) return safe;
