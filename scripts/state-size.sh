@@ -11,7 +11,7 @@ rev=${1:-HEAD} lab=${2:-u9a} index=${3:-40}
 source "$root/scripts/env.sh"
 PATH="$(bash "$root/scripts/engine.sh"):$PATH"
 tmp=$(mktemp -d /tmp/pulumi-netns-statesize-XXXXXX)
-export PULUMI_BACKEND_URL=file://$tmp/state PULUMI_HOME=$tmp/home PULUMI_CONFIG_PASSPHRASE=state-size PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_BACKEND_URL=file://$tmp/state PULUMI_HOME=$tmp/home PULUMI_CONFIG_PASSPHRASE=state-size
 cleanup() {
   (cd "$tmp/src" 2>/dev/null && pulumi destroy --yes --non-interactive --stack size >/dev/null 2>&1) || true
   node "$root/dist/provider/lab/cli.js" down --name "$lab" >/dev/null 2>&1 || true

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { OwnershipArgs } from "./owner";
+import { ruleCommentFor, type OwnershipArgs } from "./owner";
 
 export interface IptablesRuleArgs extends OnHostArgs, OwnershipArgs {
   /** The table: "filter", "nat" or "mangle". Default "filter". */
@@ -65,9 +65,4 @@ export class IptablesRule extends pulumi.CustomResource {
       comment: args.comment ?? ruleCommentFor(name),
     }, opts));
   }
-}
-
-/** Unique per stack and resource, in the characters an iptables comment may safely hold. */
-export function ruleCommentFor(name: string): string {
-  return `pulumi-netns:${pulumi.getStack()}:${name}`.replace(/[^A-Za-z0-9_.:/@=+-]/g, "_").slice(0, 200);
 }

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import { ruleCommentFor } from "./iptablesRule";
-import type { OwnershipArgs } from "./owner";
+import { ruleCommentFor, type OwnershipArgs } from "./owner";
 
 export interface NatRuleArgs extends OnHostArgs, OwnershipArgs {
   /** The iptables table. Only "nat". Default "nat". */

@@ -7,11 +7,21 @@ import { createHash } from "node:crypto";
  * stack's objects, and errors name the owner. Characters an ifalias or iptables comment cannot
  * safely hold become '_'; then, or when too long, a short hash of the exact text keeps it unique.
  */
-export function ownerOf(type: string, name: string): string {
+function ownerOf(type: string, name: string): string {
   const exact = `${pulumi.getProject()}/${pulumi.getStack()}/${type}/${name}`;
-  const safe = exact.replace(/[^A-Za-z0-9_.:/@=+-]/g, "_");
+  const safe = markSafe(exact);
   if (safe === exact && safe.length <= 160) return safe;
   return `${safe.slice(0, 150)}=${createHash("sha256").update(exact).digest("hex").slice(0, 8)}`;
+}
+
+/** The default comment of an IptablesRule or NatRule: unique per stack and resource. */
+export function ruleCommentFor(name: string): string {
+  return markSafe(`pulumi-netns:${pulumi.getStack()}:${name}`).slice(0, 200);
+}
+
+/** The text with every character an ifalias or iptables comment cannot safely hold made '_'. */
+function markSafe(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.:/@=+-]/g, "_");
 }
 
 /** Ownership inputs every resource that makes kernel objects takes. */

@@ -58,15 +58,12 @@ export function checkClusterArgs(name: string, a: ClusterArgs): NodePlan[] {
       const prop = `nodes[${k}].namespaces[${j}]`;
       if (nsNames.has(s.name)) fail(`${prop}.name`, `${s.name} is used twice on node ${n.name}`);
       nsNames.add(s.name);
-      if (typeof s.address !== "string") return;
-      try {
-        checkHostIn(s.address, plans[k].subnet, `${prop}.address`);
-      } catch (e) {
-        fail(`${prop}.address`, `${(e as Error).message.replace(/^[^:]*: /, "")} (node ${n.name}'s subnet)`);
-      }
-      const key = mode === "vxlan" ? s.address : `${n.name}/${s.address}`;
+      const address = s.address;
+      if (typeof address !== "string") return;
+      asFail(fail, `${prop}.address`, (what) => checkHostIn(address, plans[k].subnet, what), ` (node ${n.name}'s subnet)`);
+      const key = mode === "vxlan" ? address : `${n.name}/${address}`;
       const owner = seen.get(key);
-      if (owner) fail(`${prop}.address`, `${s.address} is already ${owner}'s address`);
+      if (owner) fail(`${prop}.address`, `${address} is already ${owner}'s address`);
       seen.set(key, `${n.name}/${s.name}`);
     });
   });
@@ -81,13 +78,18 @@ export function checkClusterArgs(name: string, a: ClusterArgs): NodePlan[] {
 
 type Fail = (prop: string, msg: string) => never;
 
+/** Run a ./subnets check named `prop`; its error (less its `prop: ` prefix, plus `suffix`) becomes fail(prop, ...). */
+function asFail<T>(fail: Fail, prop: string, check: (what: string) => T, suffix = ""): T {
+  try {
+    return check(prop);
+  } catch (e) {
+    return fail(prop, `${(e as Error).message.replace(/^[^:]*: /, "")}${suffix}`);
+  }
+}
+
 function checkedSubnet(s: unknown, prop: string, fail: Fail): string {
   if (typeof s !== "string") return fail(prop, "must be a network in CIDR form, e.g. 172.16.0.0/24");
-  try {
-    return firstHost(s, prop).network;
-  } catch (e) {
-    return fail(prop, (e as Error).message.replace(/^[^:]*: /, ""));
-  }
+  return asFail(fail, prop, (what) => firstHost(s, what).network);
 }
 
 function planRoutes(a: ClusterArgs, fail: Fail): NodePlan[] {
@@ -123,11 +125,7 @@ function planVxlan(a: ClusterArgs, fail: Fail): NodePlan[] {
       fail(`nodes[${k}].subnet`, `in vxlan mode every node is on the overlay ${subnet}; remove it`);
     }
     const addr = n.bridgeAddress ?? bigIntToIp(base + BigInt(k + 1), fam);
-    try {
-      checkHostIn(addr, subnet, `nodes[${k}].bridgeAddress`);
-    } catch (e) {
-      fail(`nodes[${k}].bridgeAddress`, (e as Error).message.replace(/^[^:]*: /, ""));
-    }
+    asFail(fail, `nodes[${k}].bridgeAddress`, (what) => checkHostIn(addr, subnet, what));
     const other = used.get(addr);
     if (other) fail(`nodes[${k}].bridgeAddress`, `${addr} is also node ${other}'s bridge address`);
     used.set(addr, n.name);

@@ -156,7 +156,7 @@ function checkNodeArgs(name: string, args: NodeNetworkArgs): { gateway: string; 
 }
 
 /** FORWARD ACCEPT for traffic leaving and entering a subnet, inserted at the top (before a host's own DROP/REJECT rules). */
-export function forwardRules(name: string, connection: pulumi.Input<ConnectionArgs>, subnet: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): IptablesRule[] {
+function forwardRules(name: string, connection: pulumi.Input<ConnectionArgs>, subnet: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): IptablesRule[] {
   return [
     new IptablesRule(`${name}-forward-out`, { connection, chain: "FORWARD", source: subnet, jump: "ACCEPT", position: "insert" }, parent),
     new IptablesRule(`${name}-forward-in`, { connection, chain: "FORWARD", destination: subnet, jump: "ACCEPT", position: "insert" }, parent),
