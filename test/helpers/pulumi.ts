@@ -157,6 +157,25 @@ export class TestStack {
   }
 }
 
+/** A node of the two-node example's `nodes` config, as a user writes it (examples/two-node). */
+export interface NodeCfg {
+  name: string;
+  subnet: string;
+  namespaces?: Record<string, string>;
+}
+
+/** Set the example's whole `nodes` list in one call: this CLI has no `config set --json`, so `set-all --path`, one path per field. */
+export function setNodes(stack: TestStack, nodes: NodeCfg[]): Promise<PulumiResult> {
+  return stack.run([
+    "config", "set-all", "--path",
+    ...nodes.flatMap((n, i) => [
+      "--plaintext", `nodes[${i}].name=${n.name}`,
+      "--plaintext", `nodes[${i}].subnet=${n.subnet}`,
+      ...Object.entries(n.namespaces ?? {}).flatMap(([ns, ip]) => ["--plaintext", `nodes[${i}].namespaces.${ns}=${ip}`]),
+    ]),
+  ]);
+}
+
 /** Assert a CLI command succeeded, logging its time; on failure the message carries the output's tail. */
 export function ok(t: ExecutionContext, r: PulumiResult, what: string): boolean {
   t.log(`${what}: exit ${r.code} in ${(r.ms / 1000).toFixed(1)} s`);
