@@ -1,8 +1,8 @@
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, REPO_ROOT, tail, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, ok, REPO_ROOT } from "../helpers/pulumi";
 import { FaultStack } from "../helpers/faultstack";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
@@ -49,7 +49,6 @@ function unmarked(s: HostSnapshot): HostSnapshot {
 
 const snapAll = () => Promise.all(vms().map((vm) => snapshot(vm)));
 const records = async (vm: LabVmInfo) => (await vmExec(vm, ["find", "/run/pulumi-netns", "-type", "f"])).stdout.trim().split("\n").filter(Boolean);
-const ok = (t: ExecutionContext, r: PulumiResult, what: string) => t.is(r.code, 0, `${what} failed:\n${tail(r.stdout + r.stderr, 60)}`);
 
 test.before(async () => {
   await labDown(LAB.name).catch(() => undefined);

@@ -1,7 +1,7 @@
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import { labDown, labStatus, labUp, vmAdd, vmExec, type Lab } from "../../provider/lab";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, tail, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, ok } from "../helpers/pulumi";
 import { FaultStack } from "../helpers/faultstack";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
@@ -19,7 +19,6 @@ let clean: HostSnapshot[] = [];
 const stacks: FaultStack[] = [];
 const vms = () => theLab!.vms;
 const snapAll = () => Promise.all(vms().map((vm) => snapshot(vm)));
-const ok = (t: ExecutionContext, r: PulumiResult, what: string) => t.is(r.code, 0, `${what} failed:\n${tail(r.stdout + r.stderr, 60)}`);
 
 async function newStack(tag: string, config: Record<string, string>): Promise<FaultStack> {
   const s = await FaultStack.create(`${tag}-${process.pid}`, await engineBinDir(), { lab: LAB.name, hosts: "2", namespaces: "3", ...config });

@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from "ava";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, tail, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, ok, tail } from "../helpers/pulumi";
 import { FaultStack, kill9, reap } from "../helpers/faultstack";
 import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
 
@@ -55,10 +55,6 @@ async function settle(tree: number[]): Promise<void> {
   // The file backend keeps the killed run's lock: `pulumi cancel` removes it (README "Interrupted runs").
   const cancel = await st().run(["cancel", "--yes"]);
   if (cancel.code !== 0) throw new Error(`pulumi cancel failed:\n${tail(cancel.stdout + cancel.stderr)}`);
-}
-
-function ok(t: ExecutionContext, r: PulumiResult, what: string): void {
-  t.is(r.code, 0, `${what} failed:\n${tail(r.stdout + r.stderr, 60)}`);
 }
 
 /** Every namespace of the stack on every host, with its address, and NS1 of host 1 reaches NS1 of host 2. */
