@@ -72,7 +72,7 @@ test.before(async () => {
   await labDown(LAB.name).catch(() => undefined); // a previous crashed run
   theLab = await labUp(LAB);
   clean = await Promise.all(vms().map((vm) => snapshot(vm)));
-  stack = await FaultStack.create(`intr-${process.pid}`, await engineBinDir(), { lab: "o11b", hosts: "2", namespaces: String(N) });
+  stack = await FaultStack.create(`intr-${process.pid}`, await engineBinDir(), { lab: LAB.name, hosts: "2", namespaces: String(N) });
 });
 
 test.after.always(async () => {
