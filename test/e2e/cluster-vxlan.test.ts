@@ -3,9 +3,9 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab } from "../../provider/lab";
 import { engineBinDir, ok } from "../helpers/pulumi";
-import { assertPings, changesOf, pingMatrix, readmeClusterProject, snapshots } from "../helpers/cluster";
+import { assertPings, changesOf, pingMatrix, readmeClusterProject } from "../helpers/cluster";
 import { TestStack } from "../helpers/pulumi";
-import { pingFrom } from "../helpers/snapshot";
+import { pingFrom, snapshots } from "../helpers/snapshot";
 import type { HostSnapshot } from "../helpers/snapshot";
 import type { ClusterTestConfig } from "./cluster/config";
 import { Cluster, type ClusterArgs } from "../../sdk";
@@ -51,7 +51,7 @@ const FULL = 1422;
 test.before(async () => {
   await labDown(LAB).catch(() => undefined);
   lab = await labUp({ name: LAB, index: INDEX, nodes: 3, hardened: true, subnets: 2 });
-  before = await snapshots(lab);
+  before = await snapshots(lab.vms);
   stack = await TestStack.create(`vxlan-${process.pid}`, { binDir: await engineBinDir(), projectDir: await readmeClusterProject() });
   const key = await stack.configSetSecret("privateKey", lab.vms[0].privateKey); // one lab key for all VMs
   if (key.code !== 0) throw new Error(`config set privateKey: ${key.stderr}`);
@@ -146,6 +146,6 @@ test.serial("2. a third host: creates for it, in-place flood-entry updates for t
 
 test.serial("3. destroy leaves every host as it was (links, addresses, routes, all iptables tables, FDB, sysctls)", async (t) => {
   if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi destroy")) return;
-  const after = await snapshots(lab!);
+  const after = await snapshots(lab!.vms);
   after.forEach((s, k) => t.deepEqual(s, before[k], lab!.vms[k].name));
 });

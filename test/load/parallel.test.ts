@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { engineBinDir, REPO_ROOT, resourceSummary, tail, ok, TestStack } from "../helpers/pulumi";
-import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * Parallel load through the real engine: the bench stack (test/bench/stack) with 2 hosts ×
@@ -125,7 +125,7 @@ test.before(async (t) => {
     const r = await st().run(["config", "set", k, v]);
     if (r.code !== 0) throw new Error(`pulumi config set ${k} failed: ${r.stderr}`);
   }
-  before = await Promise.all(vms().map((vm) => snapshot(vm)));
+  before = await snapshots(vms());
   t.log(`stack ${STACK} in ${st().workDir}; lab ${LAB} VMs ${vms().map((v) => v.lanIp).join(", ")}`);
 });
 
@@ -143,7 +143,7 @@ test.after.always(async (t) => {
 PLAN.forEach((parallel, k) => {
   test.serial(`cycle ${k + 1}: ${HOSTS} hosts × ${NAMESPACES} namespaces at parallel ${parallel}: up, check, destroy to the exact prior state`, async (t) => {
     // A cycle starts from the pristine hosts: a failed previous cycle must not be blamed on this one.
-    const start = await Promise.all(vms().map((vm) => snapshot(vm)));
+    const start = await snapshots(vms());
     if (!t.deepEqual(start, before, "the hosts are as before the first up")) return;
 
     const flag = parallel === "default" ? [] : ["--parallel", String(parallel)];
@@ -179,7 +179,7 @@ PLAN.forEach((parallel, k) => {
       cycle.deleted = resourceSummary(destroy.stdout).deleted ?? 0;
       if (!ok(t, destroy, "pulumi destroy")) return;
       t.is(cycle.deleted, RESOURCES_PER_UP, `Resources: ${RESOURCES_PER_UP} deleted`);
-      const after = await Promise.all(vms().map((vm) => snapshot(vm)));
+      const after = await snapshots(vms());
       t.deepEqual(after, before, "destroy leaves both hosts exactly as before the first up");
       cycle.ok = true;
     } finally {

@@ -6,7 +6,7 @@ import { labDown, labStatus, labUp, vmExec, type Lab, type LabVmInfo } from "../
 import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { Steps } from "../helpers/steps";
-import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * A non-root login with sudo, through the real engine: the root program (examples/two-node)
@@ -122,7 +122,7 @@ async function upPingDestroy(t: ExecutionContext, user: string): Promise<boolean
   const d = await st().run(["destroy", "--yes"]);
   if (!ok(t, d, `pulumi destroy as ${user} with sudo`)) return false;
   t.is(resourceSummary(d.stdout).deleted, resourceSummary(up.stdout).created, "destroy deletes everything up created");
-  t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), before, "both hosts exactly as before");
+  t.deepEqual(await snapshots(vms()), before, "both hosts exactly as before");
   return true;
 }
 
@@ -147,7 +147,7 @@ test.before(async (t) => {
     { workDir: st().workDir, passphrase: PASSPHRASE, binDir },
   );
   if (key.code !== 0) throw new Error(`pulumi config set --secret privateKey failed: ${key.stderr}`);
-  before = await Promise.all(vms().map((vm) => snapshot(vm)));
+  before = await snapshots(vms());
   t.log(`stack ${STACK} in ${st().workDir}; sudo user ${vms()[0].users.sudo}`);
 });
 
@@ -195,7 +195,7 @@ step(2, "the same user with sudo: false: up fails naming user@host, the command 
   t.regex(text, /ip netns add|ip link add|sysctl -w|iptables/, "the failing command is named");
   t.regex(text, /NetNamespace create netns\/NS1|netns\/NS1|NS1/, "the failing resource is identifiable");
   t.deepEqual(await stateResources(t), [], "no network resource in the state");
-  t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), before, "both hosts exactly as before");
+  t.deepEqual(await snapshots(vms()), before, "both hosts exactly as before");
   const d = await st().run(["destroy", "--yes"]);
   if (!ok(t, d, "pulumi destroy after the failed up")) return;
   steps.completed = 2;
