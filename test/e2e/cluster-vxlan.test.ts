@@ -1,7 +1,6 @@
 import test from "ava";
-import * as fs from "node:fs/promises";
-import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab } from "../../provider/lab";
+import { sshdLogMarks } from "../helpers/lab";
 import { engineBinDir, ok } from "../helpers/pulumi";
 import { assertPings, changesOf, pingMatrix, readmeClusterProject } from "../helpers/cluster";
 import { TestStack } from "../helpers/pulumi";
@@ -62,8 +61,6 @@ test.after.always(async () => {
   await labDown(LAB);
 });
 
-const sshdLogSizes = () => Promise.all(lab!.vms.map(async (vm) => (await fs.stat(path.join(lab!.stateDir, `vm${vm.vm}`, "sshd.log"))).size));
-
 test.serial("0. the routed lab: node 2 is not on node 1's segment; bad Cluster/Vxlan/IptablesRule input refused with 0 SSH connections", async (t) => {
   const [vm1, vm2] = lab!.vms;
   t.not(vm1.lanIp.split(".")[2], vm2.lanIp.split(".")[2], "different LAN subnets");
@@ -73,7 +70,7 @@ test.serial("0. the routed lab: node 2 is not on node 1's segment; bad Cluster/V
   // registering anything), the resources refuse at check; neither reaches any VM's sshd. (In the
   // program the constructor's error fails `pulumi preview` the same way; through our language host a
   // failing program takes minutes to exit, so the engine is not used for these rows.)
-  const logs = await sshdLogSizes();
+  const logs = await sshdLogMarks(lab!);
   const conn = (k: number) => ({ host: lab!.vms[k].host, user: "root", privateKey: lab!.vms[k].privateKey, hostKey: lab!.vms[k].hostPublicKey });
   const nodes = (n: number) => Array.from({ length: n }, (_, k) => ({ ...node(k), lanIp: lab!.vms[k].lanIp, connection: conn(k) }));
   const bad: Array<[ClusterArgs, RegExp]> = [
@@ -96,7 +93,7 @@ test.serial("0. the routed lab: node 2 is not on node 1's segment; bad Cluster/V
   await refused(vxlanProvider, { ...vx, port: 0 }, "port");
   await refused(vxlanProvider, { ...vx, peers: [lab!.vms[0].lanIp] }, "peers");
   await refused(iptablesRuleProvider, { connection: conn(0), chain: "FORWARD", jump: "ACCEPT", protocol: "tcp", destinationPort: 65536, comment: "x" }, "destinationPort");
-  t.deepEqual(await sshdLogSizes(), logs, "no SSH connection reached any VM's sshd");
+  t.deepEqual(await sshdLogMarks(lab!), logs, "no SSH connection reached any VM's sshd");
 });
 
 test.serial("1. the README program, two hosts across the router: full ping matrix, 1400-byte and full-MTU don't-fragment pings", async (t) => {

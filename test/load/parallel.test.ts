@@ -2,6 +2,7 @@ import test, { type ExecutionContext } from "ava";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
+import { sshdLog, sshdLogMarks } from "../helpers/lab";
 import { engineBinDir, REPO_ROOT, resourceSummary, tail, ok, TestStack } from "../helpers/pulumi";
 import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
@@ -64,17 +65,12 @@ const st = (): TestStack => {
 };
 
 
-/** Byte offsets of every VM's sshd log, to count what a command did host-side. */
-async function logMarks(): Promise<number[]> {
-  return Promise.all(vms().map(async (vm) => (await fs.stat(sshdLog(vm))).size));
-}
-const sshdLog = (vm: LabVmInfo) => path.join(lab!.stateDir, `vm${vm.vm}`, "sshd.log");
 
 /** "Accepted publickey" lines (one per authenticated SSH connection) each VM's sshd logged since `marks`. */
 async function handshakesSince(marks: number[]): Promise<number[]> {
   return Promise.all(
     vms().map(async (vm, k) => {
-      const text = (await fs.readFile(sshdLog(vm))).subarray(marks[k]).toString("utf8");
+      const text = (await fs.readFile(sshdLog(lab!, vm))).subarray(marks[k]).toString("utf8");
       return text.split("\n").filter((l) => l.includes("Accepted publickey")).length;
     }),
   );
@@ -147,7 +143,7 @@ PLAN.forEach((parallel, k) => {
     if (!t.deepEqual(start, before, "the hosts are as before the first up")) return;
 
     const flag = parallel === "default" ? [] : ["--parallel", String(parallel)];
-    const marks = await logMarks();
+    const marks = await sshdLogMarks(lab!);
     const up = await st().run(["up", "--yes", ...flag], { timeoutMs: UP_TIMEOUT_MS });
     const handshakes = await handshakesSince(marks);
     const cycle: Cycle = { parallel, upMs: up.ms, destroyMs: 0, handshakesPerHost: handshakes, destroyHandshakesPerHost: [], created: resourceSummary(up.stdout).created ?? 0, deleted: 0, ok: false };
@@ -172,7 +168,7 @@ PLAN.forEach((parallel, k) => {
 
       t.deepEqual(handshakes, vms().map(() => 1), "the provider opened exactly one SSH connection per host during up");
 
-      const dmarks = await logMarks();
+      const dmarks = await sshdLogMarks(lab!);
       const destroy = await st().run(["destroy", "--yes"], { timeoutMs: UP_TIMEOUT_MS });
       cycle.destroyMs = destroy.ms;
       cycle.destroyHandshakesPerHost = await handshakesSince(dmarks);

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { labDown, labStatus, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { sshdLog, sshdLogMarks } from "../helpers/lab";
 import { Steps } from "../helpers/steps";
 import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
@@ -79,17 +80,12 @@ async function configure(t: ExecutionContext, user: string, sudo: boolean): Prom
   return t.deepEqual(nodes.map((n) => [n.connection.user, n.connection.sudo]), vms().map(() => [user, sudo]), "config holds the user and a boolean sudo");
 }
 
-/** Byte offsets of the VMs' sshd logs. */
-async function logMarks(): Promise<number[]> {
-  return Promise.all(vms().map(async (vm) => (await fs.stat(sshdLog(vm))).size));
-}
-const sshdLog = (vm: LabVmInfo) => path.join(lab!.stateDir, `vm${vm.vm}`, "sshd.log");
 
 /** Users that logged in ("Accepted publickey for USER") since `marks`, per VM. */
 async function loginsSince(marks: number[]): Promise<string[][]> {
   return Promise.all(
     vms().map(async (vm, k) => {
-      const text = (await fs.readFile(sshdLog(vm))).subarray(marks[k]).toString("utf8");
+      const text = (await fs.readFile(sshdLog(lab!, vm))).subarray(marks[k]).toString("utf8");
       return [...new Set([...text.matchAll(/Accepted publickey for (\S+)/g)].map((m) => m[1]))].sort();
     }),
   );
@@ -105,7 +101,7 @@ async function stateResources(t: ExecutionContext): Promise<string[]> {
 
 /** up as the configured user, then the pings, then destroy back to the prior state. */
 async function upPingDestroy(t: ExecutionContext, user: string): Promise<boolean> {
-  const marks = await logMarks();
+  const marks = await sshdLogMarks(lab!);
   const up = await st().run(["up", "--yes", "--skip-preview"]);
   if (!ok(t, up, `pulumi up as ${user} with sudo`)) return false;
   t.deepEqual(await loginsSince(marks), vms().map(() => [user]), `every SSH login during up was ${user}'s`);
