@@ -1,10 +1,10 @@
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, REPO_ROOT, tail, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, ok, REPO_ROOT } from "../helpers/pulumi";
 import { FaultStack } from "../helpers/faultstack";
-import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * Bring a hand-built network under Pulumi, on lab o11c (index 72, 2 VMs): the two-node tutorial's
@@ -47,9 +47,7 @@ function unmarked(s: HostSnapshot): HostSnapshot {
   return { ...s, perNamespace, iptables: s.iptables.map((l) => l.replace(/ -m comment --comment ("[^"]*"|\S+)/, "")) };
 }
 
-const snapAll = () => Promise.all(vms().map((vm) => snapshot(vm)));
 const records = async (vm: LabVmInfo) => (await vmExec(vm, ["find", "/run/pulumi-netns", "-type", "f"])).stdout.trim().split("\n").filter(Boolean);
-const ok = (t: ExecutionContext, r: PulumiResult, what: string) => t.is(r.code, 0, `${what} failed:\n${tail(r.stdout + r.stderr, 60)}`);
 
 test.before(async () => {
   await labDown(LAB.name).catch(() => undefined);
@@ -63,15 +61,15 @@ test.after.always(async () => {
 });
 
 test.serial("a hand-built tutorial network: adopt marks it and nothing else; no changes after; destroy restores the hosts as before the hand-run", async (t) => {
-  const before = await snapAll();
+  const before = await snapshots(vms());
   for (const [k, vm] of vms().entries()) await vmExec(vm, ["sh", "-c", handRun(k, vms()[1 - k])]);
-  const handBuilt = await snapAll();
+  const handBuilt = await snapshots(vms());
   t.true(await pingFrom(vms()[0], "NS1", "172.16.1.2"), "the hand-built network works");
 
   stack = await FaultStack.create(`adopt-${process.pid}`, await engineBinDir(), { lab: LAB.name }, path.join(REPO_ROOT, "test", "adopt", "stack"));
   const up = await stack.run(["up", "--yes"]);
   ok(t, up, "up with adopt");
-  const adopted = await snapAll();
+  const adopted = await snapshots(vms());
   t.deepEqual(adopted.map(unmarked), handBuilt.map(unmarked), "up changed nothing but the marks");
   t.notDeepEqual(adopted, handBuilt, "the marks are there");
   const br0 = adopted[0].perNamespace[""].links.find((l) => l.startsWith("br0 "));
@@ -82,6 +80,6 @@ test.serial("a hand-built tutorial network: adopt marks it and nothing else; no 
 
   ok(t, await stack.run(["preview", "--expect-no-changes"]), "preview --expect-no-changes");
   ok(t, await stack.run(["destroy", "--yes"]), "destroy");
-  t.deepEqual(await snapAll(), before, "both hosts as before the hand-run");
+  t.deepEqual(await snapshots(vms()), before, "both hosts as before the hand-run");
   for (const vm of vms()) t.deepEqual(await records(vm), []);
 });

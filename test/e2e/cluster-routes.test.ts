@@ -1,8 +1,8 @@
 import test from "ava";
 import { labDown, labUp, vmExec, type Lab } from "../../provider/lab";
 import { engineBinDir, ok, type TestStack } from "../helpers/pulumi";
-import { assertPings, changesOf, clusterStack, pingMatrix, setCluster, snapshots } from "../helpers/cluster";
-import { pingFrom } from "../helpers/snapshot";
+import { assertPings, changesOf, clusterStack, pingMatrix, setCluster } from "../helpers/cluster";
+import { pingFrom, snapshots } from "../helpers/snapshot";
 import type { HostSnapshot } from "../helpers/snapshot";
 import type { ClusterTestConfig } from "./cluster/config";
 
@@ -27,7 +27,7 @@ const config = (n: number): ClusterTestConfig => ({ lab: LAB, args: { mode: "rou
 test.before(async () => {
   await labDown(LAB).catch(() => undefined);
   lab = await labUp({ name: LAB, index: INDEX, nodes: 3, hardened: true });
-  before = await snapshots(lab);
+  before = await snapshots(lab.vms);
   stack = await clusterStack(`routes-${process.pid}`, await engineBinDir());
 });
 
@@ -41,7 +41,6 @@ test.serial("0. the hardened profile: FORWARD policy DROP and bridge-nf-call-ipt
     t.true((await vmExec(vm, ["iptables", "-w", "-S", "FORWARD"])).stdout.includes("-P FORWARD DROP"), vm.name);
     t.is((await vmExec(vm, ["sysctl", "-n", "net.bridge.bridge-nf-call-iptables"])).stdout.trim(), "1", vm.name);
   }
-  completed = 0;
 });
 
 test.serial("1. the two-node tutorial network on hardened hosts: full ping matrix", async (t) => {
@@ -108,11 +107,10 @@ test.serial("3. control: without the forwarding rules (allowForwarding: false) t
   t.log(`without the rules: ${m.total - m.failed.length}/${m.total} pings answered`);
   // Only a namespace's own node's LAN IP (INPUT, not FORWARD) stays reachable: 6 of 48.
   t.is(m.total - m.failed.length, 6, m.failed.join("\n"));
-  completed = 3;
 });
 
 test.serial("4. destroy leaves every host as it was (links, addresses, routes, all iptables tables, FDB, sysctls)", async (t) => {
   if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi destroy")) return;
-  const after = await snapshots(lab!);
+  const after = await snapshots(lab!.vms);
   after.forEach((s, k) => t.deepEqual(s, before[k], lab!.vms[k].name));
 });

@@ -1,11 +1,10 @@
 import test from "ava";
-import * as fs from "node:fs/promises";
-import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab } from "../../provider/lab";
+import { sshdLogMarks } from "../helpers/lab";
 import { engineBinDir, ok } from "../helpers/pulumi";
-import { assertPings, changesOf, pingMatrix, readmeClusterProject, snapshots } from "../helpers/cluster";
+import { assertPings, changesOf, pingMatrix, readmeClusterProject } from "../helpers/cluster";
 import { TestStack } from "../helpers/pulumi";
-import { pingFrom } from "../helpers/snapshot";
+import { pingFrom, snapshots } from "../helpers/snapshot";
 import type { HostSnapshot } from "../helpers/snapshot";
 import type { ClusterTestConfig } from "./cluster/config";
 import { Cluster, type ClusterArgs } from "../../sdk";
@@ -51,7 +50,7 @@ const FULL = 1422;
 test.before(async () => {
   await labDown(LAB).catch(() => undefined);
   lab = await labUp({ name: LAB, index: INDEX, nodes: 3, hardened: true, subnets: 2 });
-  before = await snapshots(lab);
+  before = await snapshots(lab.vms);
   stack = await TestStack.create(`vxlan-${process.pid}`, { binDir: await engineBinDir(), projectDir: await readmeClusterProject() });
   const key = await stack.configSetSecret("privateKey", lab.vms[0].privateKey); // one lab key for all VMs
   if (key.code !== 0) throw new Error(`config set privateKey: ${key.stderr}`);
@@ -62,8 +61,6 @@ test.after.always(async () => {
   await labDown(LAB);
 });
 
-const sshdLogSizes = () => Promise.all(lab!.vms.map(async (vm) => (await fs.stat(path.join(lab!.stateDir, `vm${vm.vm}`, "sshd.log"))).size));
-
 test.serial("0. the routed lab: node 2 is not on node 1's segment; bad Cluster/Vxlan/IptablesRule input refused with 0 SSH connections", async (t) => {
   const [vm1, vm2] = lab!.vms;
   t.not(vm1.lanIp.split(".")[2], vm2.lanIp.split(".")[2], "different LAN subnets");
@@ -73,7 +70,7 @@ test.serial("0. the routed lab: node 2 is not on node 1's segment; bad Cluster/V
   // registering anything), the resources refuse at check; neither reaches any VM's sshd. (In the
   // program the constructor's error fails `pulumi preview` the same way; through our language host a
   // failing program takes minutes to exit, so the engine is not used for these rows.)
-  const logs = await sshdLogSizes();
+  const logs = await sshdLogMarks(lab!);
   const conn = (k: number) => ({ host: lab!.vms[k].host, user: "root", privateKey: lab!.vms[k].privateKey, hostKey: lab!.vms[k].hostPublicKey });
   const nodes = (n: number) => Array.from({ length: n }, (_, k) => ({ ...node(k), lanIp: lab!.vms[k].lanIp, connection: conn(k) }));
   const bad: Array<[ClusterArgs, RegExp]> = [
@@ -96,8 +93,7 @@ test.serial("0. the routed lab: node 2 is not on node 1's segment; bad Cluster/V
   await refused(vxlanProvider, { ...vx, port: 0 }, "port");
   await refused(vxlanProvider, { ...vx, peers: [lab!.vms[0].lanIp] }, "peers");
   await refused(iptablesRuleProvider, { connection: conn(0), chain: "FORWARD", jump: "ACCEPT", protocol: "tcp", destinationPort: 65536, comment: "x" }, "destinationPort");
-  t.deepEqual(await sshdLogSizes(), logs, "no SSH connection reached any VM's sshd");
-  completed = 0;
+  t.deepEqual(await sshdLogMarks(lab!), logs, "no SSH connection reached any VM's sshd");
 });
 
 test.serial("1. the README program, two hosts across the router: full ping matrix, 1400-byte and full-MTU don't-fragment pings", async (t) => {
@@ -143,11 +139,10 @@ test.serial("2. a third host: creates for it, in-place flood-entry updates for t
   t.true(await pingFrom(vm1, "NS1", "172.16.0.21", FULL), "back at 1450: the full-size ping passes");
   if (!ok(t, await stack!.run(["refresh", "--yes", "--skip-preview"]), "pulumi refresh")) return;
   if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes")) return;
-  completed = 2;
 });
 
 test.serial("3. destroy leaves every host as it was (links, addresses, routes, all iptables tables, FDB, sysctls)", async (t) => {
   if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi destroy")) return;
-  const after = await snapshots(lab!);
+  const after = await snapshots(lab!.vms);
   after.forEach((s, k) => t.deepEqual(s, before[k], lab!.vms[k].name));
 });

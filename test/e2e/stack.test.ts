@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { LAB_ROOT, labDown, labStatus, vmExec, type LabVmInfo } from "../../provider/lab";
 import { runLocal } from "../../provider/lab/exec";
-import { diffSteps, engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { diffSteps, engineBinDir, REPO_ROOT, resourceSummary, setNodes, shownSteps, tail, TestStack, type NodeCfg, type PulumiResult, ok } from "../helpers/pulumi";
 import { Steps } from "../helpers/steps";
 import { testLab } from "../helpers/lab";
 import { pingFrom } from "../helpers/snapshot";
@@ -234,11 +234,6 @@ step(3, "a second preview expects no changes", async (t) => {
 });
 
 /** The stack's `nodes` config (what a user writes), with node2's NS1 moved to .9. */
-interface NodeCfg {
-  name: string;
-  subnet: string;
-  namespaces?: Record<string, string>;
-}
 const CHANGED_NODES: NodeCfg[] = [
   { name: "node1", subnet: "172.16.0.0/24" },
   { name: "node2", subnet: "172.16.1.0/24", namespaces: { NS1: "172.16.1.9", NS2: "172.16.1.3" } },
@@ -251,15 +246,7 @@ step(4, "changing one namespace's address updates just its veth (and re-probes)"
   // The veth whose peer end holds node2's NS1 address, as the state says (not as the test would name it).
   const movedVeth = before.find((x) => x.kind === "VethPair" && x.parentName === "node2" && (x.outputs.peer as { namespace?: string })?.namespace === "NS1");
   if (!t.truthy(movedVeth, "node2's NS1 veth in the state")) return;
-  // The CLI of this version has no `config set --json`; `set-all --path` sets the whole list in one go.
-  const set = await st().run([
-    "config", "set-all", "--path",
-    ...CHANGED_NODES.flatMap((n, i) => [
-      "--plaintext", `nodes[${i}].name=${n.name}`,
-      "--plaintext", `nodes[${i}].subnet=${n.subnet}`,
-      ...Object.entries(n.namespaces ?? {}).flatMap(([ns, ip]) => ["--plaintext", `nodes[${i}].namespaces.${ns}=${ip}`]),
-    ]),
-  ]);
+  const set = await setNodes(st(), CHANGED_NODES);
   if (!ok(t, set, "pulumi config set-all")) return;
   const cfg = await st().run(["config", "get", "nodes", "--json"]);
   if (ok(t, cfg, "pulumi config get nodes")) t.deepEqual(JSON.parse(cfg.stdout).objectValue ?? JSON.parse(JSON.parse(cfg.stdout).value), CHANGED_NODES);

@@ -1,9 +1,9 @@
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import { labDown, labStatus, labUp, vmAdd, vmExec, type Lab } from "../../provider/lab";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, tail, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, ok } from "../helpers/pulumi";
 import { FaultStack } from "../helpers/faultstack";
-import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * Two stacks on one host, and a rebooted host, through the real engine on lab o11d (index 73,
@@ -18,8 +18,6 @@ let theLab: Lab | undefined;
 let clean: HostSnapshot[] = [];
 const stacks: FaultStack[] = [];
 const vms = () => theLab!.vms;
-const snapAll = () => Promise.all(vms().map((vm) => snapshot(vm)));
-const ok = (t: ExecutionContext, r: PulumiResult, what: string) => t.is(r.code, 0, `${what} failed:\n${tail(r.stdout + r.stderr, 60)}`);
 
 async function newStack(tag: string, config: Record<string, string>): Promise<FaultStack> {
   const s = await FaultStack.create(`${tag}-${process.pid}`, await engineBinDir(), { lab: LAB.name, hosts: "2", namespaces: "3", ...config });
@@ -33,7 +31,7 @@ const inState = async (s: FaultStack) => (await s.exportState()).resources.filte
 test.before(async () => {
   await labDown(LAB.name).catch(() => undefined);
   theLab = await labUp(LAB);
-  clean = await snapAll();
+  clean = await snapshots(vms());
 });
 
 test.after.always(async () => {
@@ -46,7 +44,7 @@ test.serial("two stacks on the same hosts: disjoint names coexist; the same name
   const a = await newStack("a", { prefix: "a", subnetBase: "16" });
   const b = await newStack("b", { prefix: "b", subnetBase: "17", ipForward: "false" });
   ok(t, await a.run(["up", "--yes"]), "up a");
-  const aOnly = await snapAll();
+  const aOnly = await snapshots(vms());
   ok(t, await b.run(["up", "--yes"]), "up b");
   ok(t, await a.run(["refresh", "--yes", "--expect-no-changes"]), "refresh a with b up");
   ok(t, await a.run(["preview", "--expect-no-changes"]), "preview a with b up");
@@ -61,10 +59,10 @@ test.serial("two stacks on the same hosts: disjoint names coexist; the same name
   ok(t, await c.run(["destroy", "--yes"]), "destroy c (what it made under its own names)");
 
   ok(t, await b.run(["destroy", "--yes"]), "destroy b");
-  t.deepEqual(await snapAll(), aOnly, "b's destroy (and c's) left a's objects exactly as they were");
+  t.deepEqual(await snapshots(vms()), aOnly, "b's destroy (and c's) left a's objects exactly as they were");
   ok(t, await a.run(["preview", "--expect-no-changes"]), "a unchanged");
   ok(t, await a.run(["destroy", "--yes"]), "destroy a");
-  t.deepEqual(await snapAll(), clean);
+  t.deepEqual(await snapshots(vms()), clean);
 });
 
 test.serial("a rebooted host: refresh reports its objects gone, up recreates them, pings pass", async (t) => {

@@ -1,9 +1,9 @@
 import test, { type ExecutionContext } from "ava";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, tail, type PulumiResult } from "../helpers/pulumi";
+import { engineBinDir, ok, tail } from "../helpers/pulumi";
 import { FaultStack, kill9, reap } from "../helpers/faultstack";
-import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * Interrupted runs through the real engine, on lab o11b (index 71, 2 VMs), a stack of 2 hosts ×
@@ -57,10 +57,6 @@ async function settle(tree: number[]): Promise<void> {
   if (cancel.code !== 0) throw new Error(`pulumi cancel failed:\n${tail(cancel.stdout + cancel.stderr)}`);
 }
 
-function ok(t: ExecutionContext, r: PulumiResult, what: string): void {
-  t.is(r.code, 0, `${what} failed:\n${tail(r.stdout + r.stderr, 60)}`);
-}
-
 /** Every namespace of the stack on every host, with its address, and NS1 of host 1 reaches NS1 of host 2. */
 async function converged(t: ExecutionContext, offset: number): Promise<void> {
   for (const [k, vm] of vms().entries()) {
@@ -75,8 +71,8 @@ async function converged(t: ExecutionContext, offset: number): Promise<void> {
 test.before(async () => {
   await labDown(LAB.name).catch(() => undefined); // a previous crashed run
   theLab = await labUp(LAB);
-  clean = await Promise.all(vms().map((vm) => snapshot(vm)));
-  stack = await FaultStack.create(`intr-${process.pid}`, await engineBinDir(), { lab: "o11b", hosts: "2", namespaces: String(N) });
+  clean = await snapshots(vms());
+  stack = await FaultStack.create(`intr-${process.pid}`, await engineBinDir(), { lab: LAB.name, hosts: "2", namespaces: String(N) });
 });
 
 test.after.always(async () => {
@@ -120,7 +116,7 @@ for (const [tree, offset] of [[false, 60], [true, 100]] as const) {
 
 test.serial("kill -9 of the whole tree during creates: `pulumi up` again converges (the cut scripts undid their half-made objects)", async (t) => {
   ok(t, await st().run(["destroy", "--yes"]), "destroy before");
-  t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), clean);
+  t.deepEqual(await snapshots(vms()), clean);
   const child = st().start(["up", "--yes"]);
   await until(t, "a third of the namespaces", async () => (await total()) >= (2 * N) / 3);
   await settle(kill9(child, true));
@@ -135,7 +131,7 @@ for (const tree of [false, true]) {
     await until(t, "a third of the namespaces gone", async () => (await total()) <= (4 * N) / 3);
     await settle(kill9(child, tree));
     ok(t, await st().run(["destroy", "--yes"]), "destroy after the kill");
-    t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), clean, "both hosts as before the first up");
+    t.deepEqual(await snapshots(vms()), clean, "both hosts as before the first up");
     for (const vm of vms()) t.is((await vmExec(vm, ["sh", "-c", "find /run/pulumi-netns -type f | wc -l"])).stdout.trim(), "0", "no ownership record left");
     t.deepEqual((await st().exportState()).resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic")), []);
   });

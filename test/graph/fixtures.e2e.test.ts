@@ -3,7 +3,7 @@ import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { FIXTURES, graph, save } from "./record";
 import { labDown } from "../../provider/lab";
-import { engineBinDir, ok, REPO_ROOT, TestStack } from "../helpers/pulumi";
+import { engineBinDir, ok, REPO_ROOT, setNodes, TestStack } from "../helpers/pulumi";
 
 /**
  * Records the graph fixtures from real runs of the demo program (examples/two-node) through
@@ -55,17 +55,9 @@ test.serial("the demo stack's export and previews are recorded from real runs", 
   await save("export.json", exp.stdout);
 
   // The change: node2 gains NS3 (.4) and NS1 moves from .2 to .9 (the program's `nodes` config).
-  const nodes = [
+  const set = await setNodes(st(), [
     { name: "node1", subnet: "172.16.0.0/24" },
     { name: "node2", subnet: "172.16.1.0/24", namespaces: { NS1: "172.16.1.9", NS2: "172.16.1.3", NS3: "172.16.1.4" } },
-  ];
-  const set = await st().run([
-    "config", "set-all", "--path",
-    ...nodes.flatMap((n, i) => [
-      "--plaintext", `nodes[${i}].name=${n.name}`,
-      "--plaintext", `nodes[${i}].subnet=${n.subnet}`,
-      ...Object.entries(n.namespaces ?? {}).flatMap(([ns, ip]) => ["--plaintext", `nodes[${i}].namespaces.${ns}=${ip}`]),
-    ]),
   ]);
   if (!ok(t, set, "pulumi config set-all")) return;
   const change = await st().run(["preview", "--json", "--show-sames"]);

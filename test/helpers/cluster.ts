@@ -5,7 +5,7 @@ import type { ExecutionContext } from "ava";
 import type { Lab, LabVmInfo } from "../../provider/lab";
 import type { ClusterTestConfig } from "../e2e/cluster/config";
 import { diffSteps, REPO_ROOT, TestStack, type ShownStep } from "./pulumi";
-import { pingFrom, snapshot, type HostSnapshot } from "./snapshot";
+import { pingFrom } from "./snapshot";
 import { readmeBlock } from "./userproject";
 
 /** The Cluster test project (test/e2e/cluster): its program reads config `cluster`. */
@@ -72,10 +72,6 @@ export async function pingMatrix(lab: Lab, cfg: ClusterTestConfig, size?: number
   });
   const results = await Promise.all(jobs);
   return { total: results.length, failed: results.filter((x): x is string => x !== undefined) };
-}
-
-export async function snapshots(lab: Lab): Promise<HostSnapshot[]> {
-  return Promise.all(lab.vms.map((vm) => snapshot(vm)));
 }
 
 /** Steps of a `preview --diff` that are not "same", by operation. */

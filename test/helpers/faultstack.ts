@@ -6,9 +6,8 @@
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs/promises";
-import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiCli, REPO_ROOT, type PulumiResult } from "./pulumi";
+import { pulumiEnv, REPO_ROOT, TestStack, type PulumiResult } from "./pulumi";
 
 /** A resource in `pulumi stack export`. */
 export interface StateResource {
@@ -19,52 +18,30 @@ export interface StateResource {
 
 export const FAULTS_PROJECT = path.join(REPO_ROOT, "test", "faults", "stack");
 
+/** A TestStack of the faults project (or another), plus what the fault tests need: `start`, the state, the sidecar repair. */
 export class FaultStack {
-  readonly history: Array<{ args: string[]; code: number; ms: number }> = [];
-  private constructor(readonly name: string, readonly workDir: string, readonly configFile: string, private readonly binDir: string, readonly project: string) {}
+  private constructor(private readonly stack: TestStack) {}
 
   static async create(name: string, binDir: string, config: Record<string, string>, project = FAULTS_PROJECT): Promise<FaultStack> {
-    const workDir = await fs.mkdtemp(path.join(os.tmpdir(), `pulumi-netns-${name}-`));
-    const scratch = path.join(workDir, "project");
-    for (const d of [scratch, path.join(workDir, "state"), path.join(workDir, "home")]) await fs.mkdir(d);
-    // `stack init` writes Pulumi.<stack>.yaml next to Pulumi.yaml: do it in a scratch copy, then use --config-file.
-    await fs.copyFile(path.join(project, "Pulumi.yaml"), path.join(scratch, "Pulumi.yaml"));
-    const s = new FaultStack(name, workDir, path.join(scratch, `Pulumi.${name}.yaml`), binDir, project);
-    const init = await pulumiCli(["stack", "init", name, "--non-interactive"], { ...s.cli(), cwd: scratch });
-    if (init.code !== 0) throw new Error(`pulumi stack init ${name} failed (exit ${init.code}):\n${init.stdout}\n${init.stderr}`);
+    const s = new FaultStack(await TestStack.create(name, { binDir, projectDir: project }));
     for (const [k, v] of Object.entries(config)) await s.run(["config", "set", k, v]);
     return s;
   }
 
-  private cli() {
-    return { workDir: this.workDir, passphrase: `faults-${this.name}`, binDir: this.binDir };
-  }
-
-  private full(args: string[]): string[] {
-    const withConfig = ["preview", "up", "refresh", "destroy", "config"].includes(args[0]) ? ["--config-file", this.configFile] : [];
-    return [...args, "--stack", this.name, "--non-interactive", "--color", "never", ...withConfig];
+  get name(): string {
+    return this.stack.name;
   }
 
   /** Run to the end. */
-  async run(args: string[], timeoutMs = 10 * 60_000): Promise<PulumiResult> {
-    const r = await pulumiCli(this.full(args), { ...this.cli(), cwd: this.project, timeoutMs });
-    this.history.push({ args, code: r.code, ms: r.ms });
-    return r;
+  run(args: string[], timeoutMs = 10 * 60_000): Promise<PulumiResult> {
+    return this.stack.run(args, { timeoutMs });
   }
 
   /** Start a command in its own process group, to be killed midway. */
   start(args: string[]): ChildProcess {
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_STACK"]) delete env[k];
-    Object.assign(env, {
-      PULUMI_BACKEND_URL: `file://${path.join(this.workDir, "state")}`,
-      PULUMI_CONFIG_PASSPHRASE: this.cli().passphrase,
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_HOME: path.join(this.workDir, "home"),
-      PATH: [this.binDir, path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
-    });
-    const child = spawn("pulumi", this.full(args), { cwd: this.project, env, detached: true, stdio: "ignore" });
-    this.history.push({ args: [...args, "(killed)"], code: -1, ms: 0 });
+    const { cli } = this.stack;
+    const child = spawn("pulumi", this.stack.fullArgs(args), { cwd: cli.cwd, env: pulumiEnv(cli), detached: true, stdio: "ignore" });
+    this.stack.history.push({ args: [...args, "(killed)"], code: -1, ms: 0 });
     return child;
   }
 
@@ -83,7 +60,7 @@ export class FaultStack {
    * read as no metadata. Removes empty sidecars; returns their paths below the backend.
    */
   async repairSidecars(): Promise<string[]> {
-    const root = path.join(this.workDir, "state");
+    const root = path.join(this.stack.workDir, "state");
     const found: string[] = [];
     for (const f of await fs.readdir(root, { recursive: true })) {
       const p = path.join(root, f);
@@ -95,10 +72,9 @@ export class FaultStack {
     return found;
   }
 
-  async remove(): Promise<void> {
-    await this.run(["destroy", "--yes"]).catch(() => undefined);
-    await pulumiCli(["stack", "rm", this.name, "--yes", "--force", "--non-interactive"], { ...this.cli(), cwd: path.dirname(this.configFile) }).catch(() => undefined);
-    await fs.rm(this.workDir, { recursive: true, force: true });
+  /** Best effort (see TestStack.remove): destroy, remove the stack and its temp dir. Returns what went wrong. */
+  remove(): Promise<string[]> {
+    return this.stack.remove(10 * 60_000);
   }
 }
 

@@ -1,5 +1,8 @@
 import type { TestFn } from "ava";
+import * as fs from "node:fs/promises";
+import * as path from "node:path";
 import { labDown, labUp, type Lab, type LabVmInfo } from "../../provider/lab";
+import { sshdFiles } from "../../provider/lab/sshd";
 import { pool } from "../../provider/ssh/pool";
 import { connectionSchema, type ResolvedConnection } from "../../provider/ssh/connection";
 
@@ -42,4 +45,14 @@ export function rootConnection(vm: LabVmInfo): ResolvedConnection {
 /** The same, as the non-root lab user through sudo. */
 export function sudoConnection(vm: LabVmInfo): ResolvedConnection {
   return connectionSchema.parse({ host: vm.host, user: vm.users.sudo, privateKey: vm.privateKey, hostKey: vm.hostPublicKey, sudo: true });
+}
+
+/** A lab VM's sshd log (the file provider/lab/sshd.ts names), to see host-side what reached the VM. */
+export function sshdLog(lab: Lab, vm: LabVmInfo): string {
+  return sshdFiles(path.join(lab.stateDir, `vm${vm.vm}`)).log;
+}
+
+/** Byte offsets of every VM's sshd log now, so a test reads only what a later command did there. */
+export function sshdLogMarks(lab: Lab): Promise<number[]> {
+  return Promise.all(lab.vms.map(async (vm) => (await fs.stat(sshdLog(lab, vm))).size));
 }

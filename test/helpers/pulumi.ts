@@ -39,13 +39,13 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 
 const FIVE_MIN = 5 * 60_000;
 
-/** Run `pulumi ARGS` (no shell) with an isolated backend, home and passphrase. Never throws on a non-zero exit. */
-export function pulumiCli(args: string[], opts: PulumiCliOptions): Promise<PulumiResult> {
+/** The CLI's environment: an isolated backend, home and passphrase (also for a CLI a test spawns itself). */
+export function pulumiEnv(opts: PulumiCliOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   // Nothing from the caller's environment may redirect the CLI elsewhere.
   for (const k of ["PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE_FILE", "PULUMI_STACK", "PULUMI_BACKEND_URL", "PULUMI_HOME"]) delete env[k];
   Object.assign(env, opts.env);
-  Object.assign(env, {
+  return Object.assign(env, {
     PULUMI_BACKEND_URL: `file://${path.join(opts.workDir, "state")}`,
     PULUMI_CONFIG_PASSPHRASE: opts.passphrase,
     PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -53,6 +53,11 @@ export function pulumiCli(args: string[], opts: PulumiCliOptions): Promise<Pulum
     // The engine starts the language host and dynamic-provider plugin, which run `node`: the one running us.
     PATH: [opts.binDir, path.dirname(process.execPath), process.env.PATH].filter(Boolean).join(path.delimiter),
   });
+}
+
+/** Run `pulumi ARGS` (no shell) with an isolated backend, home and passphrase. Never throws on a non-zero exit. */
+export function pulumiCli(args: string[], opts: PulumiCliOptions): Promise<PulumiResult> {
+  const env = pulumiEnv(opts);
   const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -103,7 +108,8 @@ export class TestStack {
     readonly name: string,
     readonly workDir: string,
     readonly configFile: string,
-    private readonly cli: Omit<PulumiCliOptions, "timeoutMs">,
+    /** How its commands run (backend, passphrase, cwd), for a command spawned outside `run`. */
+    readonly cli: Omit<PulumiCliOptions, "timeoutMs">,
   ) {}
 
   /** `projectDir`: the folder of the project's Pulumi.yaml, where commands run (default the repo root). */
@@ -123,13 +129,18 @@ export class TestStack {
     return stack;
   }
 
-  /** `pulumi ARGS --stack NAME --non-interactive --color never [--config-file F]`. */
+  /** `pulumi ARGS` with `fullArgs`. */
   async run(args: string[], opts: { cwd?: string; timeoutMs?: number; env?: Record<string, string> } = {}): Promise<PulumiResult> {
-    const full = [...args, "--stack", this.name, "--non-interactive", "--color", "never"];
-    if (TAKES_CONFIG_FILE.has(args[0])) full.push("--config-file", this.configFile);
-    const r = await pulumiCli(full, { ...this.cli, ...opts });
+    const r = await pulumiCli(this.fullArgs(args), { ...this.cli, ...opts });
     this.history.push({ args, code: r.code, ms: r.ms });
     return r;
+  }
+
+  /** ARGS as `run` passes them: `--stack NAME --non-interactive --color never [--config-file F]`. */
+  fullArgs(args: string[]): string[] {
+    const full = [...args, "--stack", this.name, "--non-interactive", "--color", "never"];
+    if (TAKES_CONFIG_FILE.has(args[0])) full.push("--config-file", this.configFile);
+    return full;
   }
 
   /** `pulumi config set KEY VALUE` (plain text). */
@@ -155,6 +166,25 @@ export class TestStack {
     await fs.rm(this.workDir, { recursive: true, force: true });
     return problems;
   }
+}
+
+/** A node of the two-node example's `nodes` config, as a user writes it (examples/two-node). */
+export interface NodeCfg {
+  name: string;
+  subnet: string;
+  namespaces?: Record<string, string>;
+}
+
+/** Set the example's whole `nodes` list in one call: this CLI has no `config set --json`, so `set-all --path`, one path per field. */
+export function setNodes(stack: TestStack, nodes: NodeCfg[]): Promise<PulumiResult> {
+  return stack.run([
+    "config", "set-all", "--path",
+    ...nodes.flatMap((n, i) => [
+      "--plaintext", `nodes[${i}].name=${n.name}`,
+      "--plaintext", `nodes[${i}].subnet=${n.subnet}`,
+      ...Object.entries(n.namespaces ?? {}).flatMap(([ns, ip]) => ["--plaintext", `nodes[${i}].namespaces.${ns}=${ip}`]),
+    ]),
+  ]);
 }
 
 /** Assert a CLI command succeeded, logging its time; on failure the message carries the output's tail. */

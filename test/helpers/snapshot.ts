@@ -49,6 +49,11 @@ export async function snapshot(vm: LabVmInfo, sysctls = ["net.ipv4.ip_forward"])
   return { netns, perNamespace, iptables, fdb, sysctls: values };
 }
 
+/** `snapshot` of every VM, in order (a lab's `vms`, or some of them). */
+export function snapshots(vms: LabVmInfo[]): Promise<HostSnapshot[]> {
+  return Promise.all(vms.map((vm) => snapshot(vm)));
+}
+
 /**
  * Ping from inside a namespace of a VM (lab addresses only); true if any reply came back.
  * `size` with don't-fragment (`-M do -s SIZE`): an MTU probe.

@@ -2,8 +2,9 @@ import test, { type ExecutionContext } from "ava";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
+import { sshdLog, sshdLogMarks } from "../helpers/lab";
 import { engineBinDir, REPO_ROOT, resourceSummary, tail, ok, TestStack } from "../helpers/pulumi";
-import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * Parallel load through the real engine: the bench stack (test/bench/stack) with 2 hosts ×
@@ -64,17 +65,12 @@ const st = (): TestStack => {
 };
 
 
-/** Byte offsets of every VM's sshd log, to count what a command did host-side. */
-async function logMarks(): Promise<number[]> {
-  return Promise.all(vms().map(async (vm) => (await fs.stat(sshdLog(vm))).size));
-}
-const sshdLog = (vm: LabVmInfo) => path.join(lab!.stateDir, `vm${vm.vm}`, "sshd.log");
 
 /** "Accepted publickey" lines (one per authenticated SSH connection) each VM's sshd logged since `marks`. */
 async function handshakesSince(marks: number[]): Promise<number[]> {
   return Promise.all(
     vms().map(async (vm, k) => {
-      const text = (await fs.readFile(sshdLog(vm))).subarray(marks[k]).toString("utf8");
+      const text = (await fs.readFile(sshdLog(lab!, vm))).subarray(marks[k]).toString("utf8");
       return text.split("\n").filter((l) => l.includes("Accepted publickey")).length;
     }),
   );
@@ -125,7 +121,7 @@ test.before(async (t) => {
     const r = await st().run(["config", "set", k, v]);
     if (r.code !== 0) throw new Error(`pulumi config set ${k} failed: ${r.stderr}`);
   }
-  before = await Promise.all(vms().map((vm) => snapshot(vm)));
+  before = await snapshots(vms());
   t.log(`stack ${STACK} in ${st().workDir}; lab ${LAB} VMs ${vms().map((v) => v.lanIp).join(", ")}`);
 });
 
@@ -143,11 +139,11 @@ test.after.always(async (t) => {
 PLAN.forEach((parallel, k) => {
   test.serial(`cycle ${k + 1}: ${HOSTS} hosts × ${NAMESPACES} namespaces at parallel ${parallel}: up, check, destroy to the exact prior state`, async (t) => {
     // A cycle starts from the pristine hosts: a failed previous cycle must not be blamed on this one.
-    const start = await Promise.all(vms().map((vm) => snapshot(vm)));
+    const start = await snapshots(vms());
     if (!t.deepEqual(start, before, "the hosts are as before the first up")) return;
 
     const flag = parallel === "default" ? [] : ["--parallel", String(parallel)];
-    const marks = await logMarks();
+    const marks = await sshdLogMarks(lab!);
     const up = await st().run(["up", "--yes", ...flag], { timeoutMs: UP_TIMEOUT_MS });
     const handshakes = await handshakesSince(marks);
     const cycle: Cycle = { parallel, upMs: up.ms, destroyMs: 0, handshakesPerHost: handshakes, destroyHandshakesPerHost: [], created: resourceSummary(up.stdout).created ?? 0, deleted: 0, ok: false };
@@ -172,14 +168,14 @@ PLAN.forEach((parallel, k) => {
 
       t.deepEqual(handshakes, vms().map(() => 1), "the provider opened exactly one SSH connection per host during up");
 
-      const dmarks = await logMarks();
+      const dmarks = await sshdLogMarks(lab!);
       const destroy = await st().run(["destroy", "--yes"], { timeoutMs: UP_TIMEOUT_MS });
       cycle.destroyMs = destroy.ms;
       cycle.destroyHandshakesPerHost = await handshakesSince(dmarks);
       cycle.deleted = resourceSummary(destroy.stdout).deleted ?? 0;
       if (!ok(t, destroy, "pulumi destroy")) return;
       t.is(cycle.deleted, RESOURCES_PER_UP, `Resources: ${RESOURCES_PER_UP} deleted`);
-      const after = await Promise.all(vms().map((vm) => snapshot(vm)));
+      const after = await snapshots(vms());
       t.deepEqual(after, before, "destroy leaves both hosts exactly as before the first up");
       cycle.ok = true;
     } finally {

@@ -7,7 +7,7 @@ import { LAB_ROOT, labDown, labUp, type Lab, type LabVmInfo } from "../../provid
 import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
 import { Steps } from "../helpers/steps";
-import { snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * Secrets end to end through the real engine: the root program (examples/two-node) on this
@@ -213,7 +213,7 @@ test.before(async (t) => {
   await runLocal(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-the-lab-key", "-f", path.join(keyDir, "id")]);
   wrongKey = await fs.readFile(path.join(keyDir, "id"), "utf8");
   stack = await TestStack.create(STACK, { binDir, passphrase: PASSPHRASE });
-  before = await Promise.all(vms().map((vm) => snapshot(vm)));
+  before = await snapshots(vms());
   // What to search for, fixed now (the lab's files may be gone by the time the search runs).
   const publics = [
     ...vms().map((v) => v.hostPublicKey),
@@ -365,7 +365,7 @@ test.serial("8. recovery: an up with the restored key, then destroy; both hosts 
     const d = await cli(["destroy", "--yes"]);
     if (!ok(t, d, "pulumi destroy")) return;
   }
-  const after = await Promise.all(vms().map((vm) => snapshot(vm)));
+  const after = await snapshots(vms());
   t.deepEqual(after, before, "both hosts as before the first up");
   steps.completed = 8;
 });

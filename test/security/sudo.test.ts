@@ -5,8 +5,9 @@ import * as path from "node:path";
 import { labDown, labStatus, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { runLocal } from "../../provider/lab/exec";
 import { engineBinDir, pulumiCli, REPO_ROOT, resourceSummary, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { sshdLog, sshdLogMarks } from "../helpers/lab";
 import { Steps } from "../helpers/steps";
-import { pingFrom, snapshot, type HostSnapshot } from "../helpers/snapshot";
+import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * A non-root login with sudo, through the real engine: the root program (examples/two-node)
@@ -79,17 +80,12 @@ async function configure(t: ExecutionContext, user: string, sudo: boolean): Prom
   return t.deepEqual(nodes.map((n) => [n.connection.user, n.connection.sudo]), vms().map(() => [user, sudo]), "config holds the user and a boolean sudo");
 }
 
-/** Byte offsets of the VMs' sshd logs. */
-async function logMarks(): Promise<number[]> {
-  return Promise.all(vms().map(async (vm) => (await fs.stat(sshdLog(vm))).size));
-}
-const sshdLog = (vm: LabVmInfo) => path.join(lab!.stateDir, `vm${vm.vm}`, "sshd.log");
 
 /** Users that logged in ("Accepted publickey for USER") since `marks`, per VM. */
 async function loginsSince(marks: number[]): Promise<string[][]> {
   return Promise.all(
     vms().map(async (vm, k) => {
-      const text = (await fs.readFile(sshdLog(vm))).subarray(marks[k]).toString("utf8");
+      const text = (await fs.readFile(sshdLog(lab!, vm))).subarray(marks[k]).toString("utf8");
       return [...new Set([...text.matchAll(/Accepted publickey for (\S+)/g)].map((m) => m[1]))].sort();
     }),
   );
@@ -105,7 +101,7 @@ async function stateResources(t: ExecutionContext): Promise<string[]> {
 
 /** up as the configured user, then the pings, then destroy back to the prior state. */
 async function upPingDestroy(t: ExecutionContext, user: string): Promise<boolean> {
-  const marks = await logMarks();
+  const marks = await sshdLogMarks(lab!);
   const up = await st().run(["up", "--yes", "--skip-preview"]);
   if (!ok(t, up, `pulumi up as ${user} with sudo`)) return false;
   t.deepEqual(await loginsSince(marks), vms().map(() => [user]), `every SSH login during up was ${user}'s`);
@@ -122,7 +118,7 @@ async function upPingDestroy(t: ExecutionContext, user: string): Promise<boolean
   const d = await st().run(["destroy", "--yes"]);
   if (!ok(t, d, `pulumi destroy as ${user} with sudo`)) return false;
   t.is(resourceSummary(d.stdout).deleted, resourceSummary(up.stdout).created, "destroy deletes everything up created");
-  t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), before, "both hosts exactly as before");
+  t.deepEqual(await snapshots(vms()), before, "both hosts exactly as before");
   return true;
 }
 
@@ -147,7 +143,7 @@ test.before(async (t) => {
     { workDir: st().workDir, passphrase: PASSPHRASE, binDir },
   );
   if (key.code !== 0) throw new Error(`pulumi config set --secret privateKey failed: ${key.stderr}`);
-  before = await Promise.all(vms().map((vm) => snapshot(vm)));
+  before = await snapshots(vms());
   t.log(`stack ${STACK} in ${st().workDir}; sudo user ${vms()[0].users.sudo}`);
 });
 
@@ -195,7 +191,7 @@ step(2, "the same user with sudo: false: up fails naming user@host, the command 
   t.regex(text, /ip netns add|ip link add|sysctl -w|iptables/, "the failing command is named");
   t.regex(text, /NetNamespace create netns\/NS1|netns\/NS1|NS1/, "the failing resource is identifiable");
   t.deepEqual(await stateResources(t), [], "no network resource in the state");
-  t.deepEqual(await Promise.all(vms().map((vm) => snapshot(vm))), before, "both hosts exactly as before");
+  t.deepEqual(await snapshots(vms()), before, "both hosts exactly as before");
   const d = await st().run(["destroy", "--yes"]);
   if (!ok(t, d, "pulumi destroy after the failed up")) return;
   steps.completed = 2;
