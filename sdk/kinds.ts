@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
 import type { DynamicProvider } from "../provider";
 import type { OnHostArgs } from "./connection";
-import { secretConnection, type ProviderText, type Registration } from "./provider";
 import { owned, type OwnershipArgs } from "./owner";
 
 /** The core's dynamic providers, by export name (derived from the core, not listed by hand). */
@@ -23,10 +22,25 @@ export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicP
  * One module per process, so every resource shares one SSH pool. Changing this text makes every
  * resource's diff show an update (the core migrates state to the current text): keep it stable.
  */
-export function providerText(kind: Kind): ProviderText {
+export function providerText(kind: Kind): string {
   // ~110 bytes, stored twice per resource (inputs and outputs). When the package is missing, Node's
   // own error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
-  return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};` as ProviderText;
+  return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};`;
+}
+
+/**
+ * What a resource class passes to pulumi.CustomResource: what `pulumi.dynamic.Resource` registers
+ * (type `pulumi-nodejs:dynamic/netns:<type>`, served by the engine's Node.js dynamic-provider plugin,
+ * `__provider` among the inputs) minus the closure serialization, so state written by earlier
+ * releases maps onto the same URNs. The classes extend pulumi.CustomResource directly, with no base
+ * class of ours: the SDK records as a resource's source position the frame one below the class's
+ * constructor, which an intermediate class made a line of this package instead of the user's program.
+ */
+type Registration = [type: string, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined];
+
+/** The connection (keys, passwords) is kept secret in state, as an input (pulumi.secret in onHost) and as an output. */
+function secretConnection(opts?: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
 }
 
 /** A resource type name, e.g. "Bridge": the core's provider for it is `bridgeProvider` (derived from Kind, like it). */
