@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineResource, run, type InputsOf } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
-import { linkAddVeth, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
+import { linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
 import { addrAdd, addrChange, addrShow } from "../ip/addr";
 import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow } from "../ip/route";
 import { stableMac } from "../ip/mac";
@@ -102,7 +102,11 @@ export const bridgedNamespaceProvider = defineResource({
   },
 
   async delete(c, state) {
-    await run(c, new Script().deleteIfOwned(ownedLinkProbe(state.name, "lo", markOf(state.owner)), netnsDel(state.name)).toString());
+    // The host end first: the kernel frees a deleted namespace's veths asynchronously, and the host
+    // must be as it was when delete returns.
+    const mark = markOf(state.owner);
+    const s = new Script().deleteIfOwned(ownedLinkProbe(undefined, state.hostVeth, mark), linkDel(undefined, state.hostVeth));
+    await run(c, s.deleteIfOwned(ownedLinkProbe(state.name, "lo", mark), netnsDel(state.name)).toString());
   },
 });
 

@@ -65,9 +65,15 @@ export class Script {
     return this;
   }
 
-  /** "Delete if owned": run `argv` only when the shell condition `ownedProbe` holds (gone or not ours: nothing). */
-  deleteIfOwned(ownedProbe: string, ...argvs: Argv[]): this {
-    this.lines.push(`if ${ownedProbe}; then ${argvs.map((a) => shellJoin(a)).join("; ")}; fi`);
+  /**
+   * "Delete if owned": run the removal `argvs[0]` (then any follow-ups) only when the shell condition
+   * `ownedProbe` holds (gone or not ours: nothing). A removal that fails because the object vanished
+   * meanwhile (a namespace's asynchronous cleanup takes its veth peer) succeeds; one that fails while
+   * the object is still there fails the script.
+   */
+  deleteIfOwned(ownedProbe: string, remove: Argv, ...then: Argv[]): this {
+    const steps = [`${shellJoin(remove)} || if ${ownedProbe}; then false; fi`, ...then.map((a) => shellJoin(a))];
+    this.lines.push(`if ${ownedProbe}; then ${steps.join("; ")}; fi`);
     return this;
   }
 

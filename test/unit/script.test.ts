@@ -86,6 +86,37 @@ test("requireThat: exits 3 with its message unless the probe succeeds", (t) => {
   t.is(sh(new Script().requireThat(["test", "-d", tmp.dir], "x").toString()).code, 0);
 });
 
+test("deleteIfOwned: not owned (or gone) runs nothing; owned removes and runs the follow-ups", (t) => {
+  const tmp = tempDir("script");
+  t.teardown(tmp.cleanup);
+  const [obj, rec, log] = ["obj", "rec", "log"].map((f) => join(tmp.dir, f));
+  const owned = `test -e ${obj}`;
+  sh(`touch ${rec}`);
+  t.is(sh(new Script().deleteIfOwned(owned, ["rm", obj], ["rm", rec]).toString()).code, 0);
+  t.true(existsSync(rec), "nothing ran: the object was not there");
+  sh(`touch ${obj}`);
+  const r = sh(new Script().deleteIfOwned(owned, ["rm", obj], ["sh", "-c", `rm ${rec} && echo followed >> ${log}`]).toString());
+  t.is(r.code, 0, r.stderr);
+  t.false(existsSync(obj) || existsSync(rec));
+  t.deepEqual(logLines(log), ["followed"]);
+});
+
+test("deleteIfOwned: a removal that fails because the object vanished meanwhile succeeds; one that fails while it stays fails", (t) => {
+  const tmp = tempDir("script");
+  t.teardown(tmp.cleanup);
+  const [obj, log] = ["obj", "log"].map((f) => join(tmp.dir, f));
+  const owned = `test -e ${obj}`;
+  // The removal's own object is taken by someone else first (as a namespace's cleanup takes a veth), then it fails.
+  sh(`touch ${obj}`);
+  const raced = sh(new Script().deleteIfOwned(owned, ["sh", "-c", `rm ${obj}; exit 1`], ["sh", "-c", `echo followed >> ${log}`]).toString());
+  t.is(raced.code, 0, raced.stderr);
+  t.deepEqual(logLines(log), ["followed"], "the follow-ups still run");
+  sh(`touch ${obj}`);
+  const stuck = sh(new Script().deleteIfOwned(owned, ["false"], ["sh", "-c", `echo followed >> ${log}`]).toString());
+  t.not(stuck.code, 0, "the object is still there: the delete fails");
+  t.deepEqual(logLines(log), ["followed"], "and nothing after the failed removal runs");
+});
+
 test("a refusal after some steps undoes them", (t) => {
   const tmp = tempDir("script");
   t.teardown(tmp.cleanup);
