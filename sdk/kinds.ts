@@ -23,9 +23,10 @@ export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicP
  * resource's diff show an update (the core migrates state to the current text): keep it stable.
  */
 export function providerText(kind: Kind): string {
-  // ~110 bytes, stored twice per resource (inputs and outputs). When the package is missing, Node's
-  // own error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
-  return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};`;
+  // ~110 bytes, stored twice per resource (inputs and outputs). Single quotes and no final ';':
+  // state is JSON, where each double quote costs an escape. When the package is missing, Node's own
+  // error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
+  return `exports.handler=()=>require('module').createRequire(process.cwd()+'/')('pulumi-netns/provider').${kind}`;
 }
 
 /**
