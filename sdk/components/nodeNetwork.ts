@@ -123,7 +123,13 @@ export class NodeNetwork extends pulumi.ComponentResource {
     if (args.masquerade ?? true) {
       new NatRule(`${name}-masquerade`, { connection, source: args.subnet, outInterface: lan, jump: "MASQUERADE" }, parent);
     }
-    if (args.allowForwarding ?? true) forwardRules(name, connection, args.subnet, parent);
+    if (args.allowForwarding ?? true) {
+      // FORWARD ACCEPT for traffic leaving and entering the subnet, inserted at the top (before a
+      // host's own DROP/REJECT rules). Declared here, not in a helper: the SDK records every frame
+      // of the call stack in each resource's state.
+      new IptablesRule(`${name}-forward-out`, { connection, chain: "FORWARD", source: args.subnet, jump: "ACCEPT", position: "insert" }, parent);
+      new IptablesRule(`${name}-forward-in`, { connection, chain: "FORWARD", destination: args.subnet, jump: "ACCEPT", position: "insert" }, parent);
+    }
     if (args.ipForward ?? true) {
       new Sysctl(`${name}-ip-forward`, { connection, key: "net.ipv4.ip_forward", value: "1" }, parent);
     }
@@ -154,12 +160,4 @@ function checkNodeArgs(name: string, args: NodeNetworkArgs): { gateway: string; 
     }
   });
   return { gateway, prefix };
-}
-
-/** FORWARD ACCEPT for traffic leaving and entering a subnet, inserted at the top (before a host's own DROP/REJECT rules). */
-function forwardRules(name: string, connection: pulumi.Input<ConnectionArgs>, subnet: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): IptablesRule[] {
-  return [
-    new IptablesRule(`${name}-forward-out`, { connection, chain: "FORWARD", source: subnet, jump: "ACCEPT", position: "insert" }, parent),
-    new IptablesRule(`${name}-forward-in`, { connection, chain: "FORWARD", destination: subnet, jump: "ACCEPT", position: "insert" }, parent),
-  ];
 }
