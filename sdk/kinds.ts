@@ -54,14 +54,21 @@ export function registration(type: ResourceType, name: string, props: pulumi.Inp
 }
 
 /**
+ * How a resource marks what it makes: by its owner (`owner`, the default: links, namespaces,
+ * routes, sysctls), by its own `comment` (iptables rules: the comment is the mark, so no `owner`
+ * is stored for them), or not at all (Ping: nothing to own).
+ */
+type Marked = "owner" | "comment" | "none";
+
+/**
  * The registration of a resource on a remote host (every one but LabVm): its connection, kept
- * secret in state as input and output; unless `owned` is false (Ping: nothing to own), the owner
- * its marks name and `adopt`; then its own properties.
+ * secret in state as input and output; what its marks need (see Marked) and `adopt`; then its own properties.
  */
 export function onHost(
   type: ResourceType, name: string, args: OnHostArgs & OwnershipArgs, props: pulumi.Inputs,
-  opts: pulumi.CustomResourceOptions | undefined, how: { owned: boolean } = { owned: true },
+  opts: pulumi.CustomResourceOptions | undefined, marked: Marked = "owner",
 ): Registration {
-  const common = { connection: pulumi.secret(args.connection), ...(how.owned ? owned(type, name, args) : {}) };
+  const ownership = marked === "owner" ? owned(type, name, args) : marked === "comment" ? { adopt: args.adopt } : {};
+  const common = { connection: pulumi.secret(args.connection), ...ownership };
   return registration(type, name, { ...common, ...props }, secretConnection(opts));
 }
