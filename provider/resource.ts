@@ -49,7 +49,7 @@ export interface ResourceDef<S extends z.ZodObject, O extends object, I extends 
   look?: (conn: ResolvedConnection, i: I) => Promise<Look<Partial<I> & O>>;
   /** Steps that put `mark` on every object (adopt, an owner change, an upgrade from the global mark). */
   markSteps?: (i: I, mark: string, look: Look<Partial<I> & O>) => Argv[];
-  /** The mark the objects carry; default `markOf(i.owner)` (NatRule: its comment). */
+  /** The mark the objects carry; default `markOf(i.owner)` (rules: their comment; `owner` is then neither needed nor diffed). */
   markFor?: (i: I) => string;
   /** Live state, or undefined when the object (ours) is gone (needed only without `look`). */
   read?: (conn: ResolvedConnection, state: I & O) => Promise<(Partial<I> & O) | undefined>;
@@ -165,6 +165,9 @@ export function defineResource<S extends z.ZodObject, O extends object, I extend
       let changes = false;
       for (const key of inputKeys) {
         if (key === "adopt") continue; // only a create reads it: turning it on or off changes nothing on the host
+        // Marked by something else (rules: their comment), the owner is not used: the SDK no longer
+        // sends it, and state written before, which stored it, is not a change.
+        if (key === "owner" && def.markFor) continue;
         if (key === "connection") {
           const o = (resolvedOrAsIs(olds.connection) ?? {}) as Props;
           const n = (resolvedOrAsIs(news.connection) ?? {}) as Props;

@@ -63,6 +63,6 @@ export class IptablesRule extends pulumi.CustomResource {
       protocol: args.protocol, sourcePort: args.sourcePort, destinationPort: args.destinationPort,
       jump: args.jump, toSource: args.toSource, position: args.position ?? "append", namespace: args.namespace,
       comment: args.comment ?? ruleCommentFor(name),
-    }, opts));
+    }, opts, "comment"));
   }
 }

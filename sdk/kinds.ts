@@ -23,9 +23,10 @@ export type Kind = { [K in keyof typeof core]: (typeof core)[K] extends DynamicP
  * resource's diff show an update (the core migrates state to the current text): keep it stable.
  */
 export function providerText(kind: Kind): string {
-  // ~110 bytes, stored twice per resource (inputs and outputs). When the package is missing, Node's
-  // own error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
-  return `exports.handler=()=>require("module").createRequire(process.cwd()+"/")("pulumi-netns/provider").${kind};`;
+  // ~110 bytes, stored twice per resource (inputs and outputs). Single quotes and no final ';':
+  // state is JSON, where each double quote costs an escape. When the package is missing, Node's own
+  // error says so and names the folder it looked in ("Cannot find module ... Require stack: <cwd>/noop.js").
+  return `exports.handler=()=>require('module').createRequire(process.cwd()+'/')('pulumi-netns/provider').${kind}`;
 }
 
 /**
@@ -53,14 +54,21 @@ export function registration(type: ResourceType, name: string, props: pulumi.Inp
 }
 
 /**
+ * How a resource marks what it makes: by its owner (`owner`, the default: links, namespaces,
+ * routes, sysctls), by its own `comment` (iptables rules: the comment is the mark, so no `owner`
+ * is stored for them), or not at all (Ping: nothing to own).
+ */
+type Marked = "owner" | "comment" | "none";
+
+/**
  * The registration of a resource on a remote host (every one but LabVm): its connection, kept
- * secret in state as input and output; unless `owned` is false (Ping: nothing to own), the owner
- * its marks name and `adopt`; then its own properties.
+ * secret in state as input and output; what its marks need (see Marked) and `adopt`; then its own properties.
  */
 export function onHost(
   type: ResourceType, name: string, args: OnHostArgs & OwnershipArgs, props: pulumi.Inputs,
-  opts: pulumi.CustomResourceOptions | undefined, how: { owned: boolean } = { owned: true },
+  opts: pulumi.CustomResourceOptions | undefined, marked: Marked = "owner",
 ): Registration {
-  const common = { connection: pulumi.secret(args.connection), ...(how.owned ? owned(type, name, args) : {}) };
+  const ownership = marked === "owner" ? owned(type, name, args) : marked === "comment" ? { adopt: args.adopt } : {};
+  const common = { connection: pulumi.secret(args.connection), ...ownership };
   return registration(type, name, { ...common, ...props }, secretConnection(opts));
 }

@@ -48,6 +48,6 @@ export class NatRule extends pulumi.CustomResource {
       destination: args.destination, outInterface: args.outInterface, notOutInterface: args.notOutInterface,
       jump: args.jump, toSource: args.toSource, namespace: args.namespace,
       comment: args.comment ?? ruleCommentFor(name),
-    }, opts));
+    }, opts, "comment"));
   }
 }

@@ -26,6 +26,6 @@ export class Ping extends pulumi.CustomResource {
     super(...onHost("Ping", name, args, {
       target: args.target, namespace: args.namespace, count: args.count ?? 3,
       triggers: args.triggers, reachable: undefined, summary: undefined,
-    }, opts, { owned: false }));
+    }, opts, "none"));
   }
 }

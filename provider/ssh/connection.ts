@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { isIP } from "node:net";
 import type { Connection } from "./connectionShape";
+import { pinFingerprint } from "./hostkey";
+import { armorKey, compactKey, isCompactKey } from "./keyText";
 
 export type { Connection } from "./connectionShape";
 
@@ -26,7 +28,8 @@ const base = z.strictObject({
   password: z.string().min(1, "password must not be empty when set").optional(),
   privateKey: z
     .string()
-    .refine((s) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s), "privateKey must be the key's text (-----BEGIN ... PRIVATE KEY-----), not a path")
+    .refine((s) => /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(s) || isCompactKey(s), "privateKey must be the key's text (-----BEGIN ... PRIVATE KEY-----), not a path")
+    .transform((s) => armorKey(compactKey(s) ?? s)) // an OpenSSH key as ssh-keygen lays it out (state stores its body: keyText.ts)
     .optional(),
   privateKeyPassword: z.string().optional(),
   agentSocketPath: z.string().min(1).optional(),
@@ -36,6 +39,8 @@ const base = z.strictObject({
     .string()
     .transform((s) => s.trim())
     .refine((s) => FINGERPRINT.test(s) || PUBKEY.test(s), "hostKey must be an OpenSSH public key line ('ssh-ed25519 AAAA...') or a fingerprint ('SHA256:...' as ssh-keygen -lf prints)")
+    // The pin the pool checks: the key's SHA256 fingerprint, the same pin in 50 characters instead of 80-750.
+    .transform(pinFingerprint)
     .optional(),
   sudo: z.boolean().default(false),
 });
@@ -66,20 +71,25 @@ const DEFAULTS: Partial<Resolved> = (() => {
 })();
 
 /**
- * A validated connection without the properties that equal their defaults, jump hosts too: what
- * state stores. Every resource holds its connection twice (inputs and outputs) as ciphertext, so
- * the defaults cost ~200 B per resource; parsing it again (as every operation does) restores them.
+ * A validated connection as state stores it, jump hosts too: without the properties that equal
+ * their defaults, an OpenSSH private key as its base64 body (keyText.ts), the host key pin as its
+ * fingerprint (the schema's). Every resource holds its connection twice (inputs and outputs) as
+ * ciphertext, so each character counts ~2.7 B per resource; parsing it again (as every operation
+ * does) restores the defaults and the key's armor.
  */
 export function storedConnection(c: Resolved): Connection {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(c)) {
     if (v === undefined || v === DEFAULTS[k as keyof Resolved]) continue;
-    out[k] = k === "proxy" ? storedConnection(v as Resolved) : v;
+    out[k] = k === "proxy" ? storedConnection(v as Resolved) : k === "privateKey" ? (compactKey(v as string) ?? v) : v;
   }
   return out as unknown as Connection;
 }
 
-/** Two stored connections compared as the host sees them: defaults filled in (state from earlier releases stored them). */
+/**
+ * Two stored connections compared as the host sees them: defaults filled in, the key armored, the
+ * host key pin a fingerprint (state from earlier releases stored the defaults, the armored key and the full host key).
+ */
 export function resolvedOrAsIs(c: unknown): unknown {
   const r = connectionSchema.safeParse(c);
   return r.success ? r.data : c;

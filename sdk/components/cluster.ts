@@ -122,11 +122,11 @@ export class Cluster extends pulumi.ComponentResource {
           port: args.port ?? 4789,
           local: node.lanIp,
           device: node.lanInterface ?? "eth0",
-          bridge: net.bridge.name,
+          bridge: args.bridgeName ?? "br0", // plain, as NodeNetwork names it; dependsOn orders the steps
           mtu: p.mtu,
           // An Output of the whole list: a new peer is an in-place update of this one resource.
           peers: pulumi.all(others.map(({ o }) => pulumi.output(o.lanIp))),
-        }, parent);
+        }, { parent: this, dependsOn: [net.bridge] });
       }
     });
     this.subnets = pulumi.output(Object.fromEntries(plans.map((p, k) => [args.nodes[k].name, p.subnet])));

@@ -74,8 +74,10 @@ export interface NodeNetworkArgs {
 /**
  * The tutorials' per-node network as one component: a bridge with the subnet's first
  * address, namespaces on veth pairs with default routes, routes to peer subnets,
- * NAT and forwarding. Ordering comes from Outputs: each piece takes the names of
- * what it needs.
+ * NAT and forwarding. Every name is known from the plain args, so each piece takes the names of
+ * what it needs as plain values (previews show them, and a rename changes the dependent's input,
+ * diffed exactly) and waits for those resources through `dependsOn`: the program registers the
+ * whole network at once and the engine orders the steps.
  */
 export class NodeNetwork extends pulumi.ComponentResource {
   public readonly bridge: Bridge;
@@ -92,29 +94,28 @@ export class NodeNetwork extends pulumi.ComponentResource {
     const mtu = args.mtu;
     const connection = args.connection;
 
-    this.bridge = new Bridge(`${name}-bridge`, { connection, name: args.bridgeName ?? "br0", addresses: [`${gateway}/${prefix}`], mtu }, parent);
+    const bridgeName = args.bridgeName ?? "br0";
+    this.bridge = new Bridge(`${name}-bridge`, { connection, name: bridgeName, addresses: [`${gateway}/${prefix}`], mtu }, parent);
+    const onBridge = { parent: this, dependsOn: [this.bridge] };
     const addresses: Record<string, pulumi.Output<string>> = {};
     args.namespaces.forEach((spec, k) => {
       const i = k + 1;
       addresses[spec.name] = pulumi.output(spec.address);
+      const hostVeth = spec.hostVeth ?? `veth${i}0`;
+      const nsVeth = spec.nsVeth ?? `veth${i}1`;
+      const address = pulumi.interpolate`${spec.address}/${prefix}`;
       if (args.compact) {
-        new BridgedNamespace(`${name}-${spec.name}`, {
-          connection, name: spec.name, bridge: this.bridge.name, address: pulumi.interpolate`${spec.address}/${prefix}`,
-          gateway, hostVeth: spec.hostVeth ?? `veth${i}0`, nsVeth: spec.nsVeth ?? `veth${i}1`, mtu,
-        }, parent);
+        new BridgedNamespace(`${name}-${spec.name}`, { connection, name: spec.name, bridge: bridgeName, address, gateway, hostVeth, nsVeth, mtu }, onBridge);
         return;
       }
       const ns = new NetNamespace(`${name}-${spec.name}`, { connection, name: spec.name }, parent);
       const veth = new VethPair(`${name}-${spec.name}-veth`, {
-        connection,
-        name: spec.hostVeth ?? `veth${i}0`,
-        bridge: this.bridge.name,
-        mtu,
-        peer: { name: spec.nsVeth ?? `veth${i}1`, namespace: ns.name, addresses: [pulumi.interpolate`${spec.address}/${prefix}`] },
-      }, parent);
+        connection, name: hostVeth, bridge: bridgeName, mtu, peer: { name: nsVeth, namespace: spec.name, addresses: [address] },
+      }, { parent: this, dependsOn: [this.bridge, ns] });
+      // The veth pair depends on the namespace: the route waits for (and is deleted before) both.
       new Route(`${name}-${spec.name}-default`, {
-        connection, destination: "default", via: gateway, device: veth.peer.name, namespace: ns.name,
-      }, parent);
+        connection, destination: "default", via: gateway, device: nsVeth, namespace: spec.name,
+      }, { parent: this, dependsOn: [veth] });
     });
     (args.peers ?? []).forEach((peer, k) => {
       new Route(`${name}-peer-${peer.name ?? k + 1}`, { connection, destination: peer.subnet, via: peer.via, device: lan }, parent);
@@ -122,7 +123,13 @@ export class NodeNetwork extends pulumi.ComponentResource {
     if (args.masquerade ?? true) {
       new NatRule(`${name}-masquerade`, { connection, source: args.subnet, outInterface: lan, jump: "MASQUERADE" }, parent);
     }
-    if (args.allowForwarding ?? true) forwardRules(name, connection, args.subnet, parent);
+    if (args.allowForwarding ?? true) {
+      // FORWARD ACCEPT for traffic leaving and entering the subnet, inserted at the top (before a
+      // host's own DROP/REJECT rules). Declared here, not in a helper: the SDK records every frame
+      // of the call stack in each resource's state.
+      new IptablesRule(`${name}-forward-out`, { connection, chain: "FORWARD", source: args.subnet, jump: "ACCEPT", position: "insert" }, parent);
+      new IptablesRule(`${name}-forward-in`, { connection, chain: "FORWARD", destination: args.subnet, jump: "ACCEPT", position: "insert" }, parent);
+    }
     if (args.ipForward ?? true) {
       new Sysctl(`${name}-ip-forward`, { connection, key: "net.ipv4.ip_forward", value: "1" }, parent);
     }
@@ -153,12 +160,4 @@ function checkNodeArgs(name: string, args: NodeNetworkArgs): { gateway: string; 
     }
   });
   return { gateway, prefix };
-}
-
-/** FORWARD ACCEPT for traffic leaving and entering a subnet, inserted at the top (before a host's own DROP/REJECT rules). */
-function forwardRules(name: string, connection: pulumi.Input<ConnectionArgs>, subnet: pulumi.Input<string>, parent: pulumi.CustomResourceOptions): IptablesRule[] {
-  return [
-    new IptablesRule(`${name}-forward-out`, { connection, chain: "FORWARD", source: subnet, jump: "ACCEPT", position: "insert" }, parent),
-    new IptablesRule(`${name}-forward-in`, { connection, chain: "FORWARD", destination: subnet, jump: "ACCEPT", position: "insert" }, parent),
-  ];
 }

@@ -539,10 +539,12 @@ fault(
 /*
  * Regression (was a bug: a connection-only change planned an in-place update of every resource
  * on the host, and NatRule.update threw, so `pulumi up` failed after any key rotation or re-pin).
+ * Re-pinning the same host key as its full line is no change at all now (state stores the pin as
+ * its fingerprint), so the connection-only change made here is a longer perDialTimeout.
  */
 fault(
-  "6. a connection-only change (same host key, pinned as the full key instead of its fingerprint) updates in place",
-  "after a good up, change node2's connection.hostKey from its SHA256 fingerprint to the equivalent 'ssh-ed25519 AAAA...' line, pulumi up",
+  "6. a connection-only change updates every resource on the host in place; re-pinning the same host key as its full line is no change",
+  "after a good up, set node2's connection.perDialTimeout, pulumi up; then pin node2's host key as the 'ssh-ed25519 AAAA...' line instead of its SHA256 fingerprint, pulumi preview --expect-no-changes",
   async (t, fig) => {
     const { vm1, vm2 } = await freshLab();
     const stack = await newStack("repin");
@@ -550,17 +552,20 @@ fault(
       await configure(stack, [vm1, vm2], vm1.privateKey);
       const up = await stack.run(["up", "--yes", "--skip-preview"]);
       if (!ok(t, up, "pulumi up")) return "initial up failed";
-      await setConfig(stack, "nodes[1].connection.hostKey", vm2.hostPublicKey);
+      await configure(stack, [vm1, vm2], vm1.privateKey, { "nodes[1].connection.perDialTimeout": 20 });
       const up2 = await stack.run(["up", "--yes", "--skip-preview"]);
       const failed = failedSteps(up2.stdout);
       const err = /NatRule has no in-place updates[^\n]*/.exec(up2.stdout)?.[0];
       fig.up = { code: up2.code, ms: up2.ms, summary: resourceSummary(up2.stdout), failed, error: err };
-      if (up2.code !== 0) fig.failure = `up after the re-pin exited ${up2.code}; ${failed.map((f) => `${f.name} (${f.op})`).join(", ")}: ${err ?? "?"}`;
-      t.log(`up after re-pinning: exit ${up2.code}, failed: ${failed.map((f) => `${f.name} (${f.op})`).join(", ") || "none"}${err ? `: ${err}` : ""}`);
-      if (!ok(t, up2, "pulumi up after re-pinning node2's host key")) return `up failed: ${failed.map((f) => f.name).join(", ")}: ${err ?? "?"}`;
+      if (up2.code !== 0) fig.failure = `up after the connection change exited ${up2.code}; ${failed.map((f) => `${f.name} (${f.op})`).join(", ")}: ${err ?? "?"}`;
+      t.log(`up after the connection change: exit ${up2.code}, failed: ${failed.map((f) => `${f.name} (${f.op})`).join(", ") || "none"}${err ? `: ${err}` : ""}`);
+      if (!ok(t, up2, "pulumi up after changing node2's connection.perDialTimeout")) return `up failed: ${failed.map((f) => f.name).join(", ")}: ${err ?? "?"}`;
+      t.true((resourceSummary(up2.stdout).updated ?? 0) >= 12, `node2's resources updated in place: ${JSON.stringify(resourceSummary(up2.stdout))}`);
+      ok(t, await stack.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes");
+      await setConfig(stack, "nodes[1].connection.hostKey", vm2.hostPublicKey);
       const pv = await stack.run(["preview", "--expect-no-changes"]);
-      ok(t, pv, "pulumi preview --expect-no-changes");
-      return "re-pin applied in place";
+      ok(t, pv, "pulumi preview --expect-no-changes after pinning node2's host key as its full line");
+      return "connection change applied in place; the same pin written another way is no change";
     } finally {
       await dropStack(t, stack);
     }

@@ -5,6 +5,8 @@
 export interface ResourceBytes {
   /** type::name, e.g. "netns:Bridge::br0". */
   name: string;
+  /** Its URN (its parents' types included, e.g. "...NodeNetwork$pulumi-nodejs:dynamic/netns:Bridge::node1-bridge"). */
+  urn: string;
   /** The resource's whole entry in the deployment (JSON bytes). */
   bytes: number;
   /**
@@ -40,6 +42,7 @@ export function stateBytes(exported: string): ResourceBytes[] {
       const texts = [r.inputs?.__provider, r.outputs?.__provider].filter((p): p is string => typeof p === "string");
       return {
         name: `${r.type.replace(/^pulumi-nodejs:dynamic\//, "")}::${r.urn.split("::").pop()}`,
+        urn: r.urn,
         bytes: Buffer.byteLength(JSON.stringify(r)),
         traceBytes: Buffer.byteLength(JSON.stringify(r)) - Buffer.byteLength(JSON.stringify({ ...r, stackTrace: undefined, sourcePosition: undefined })),
         providerBytes: Math.max(0, ...texts.map((p) => Buffer.byteLength(p))),

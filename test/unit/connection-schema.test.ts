@@ -1,5 +1,6 @@
 import test from "ava";
 import { connectionSchema, storedConnection, targetOf } from "../../provider/ssh/connection";
+import { pinFingerprint } from "../../provider/ssh/hostkey";
 import { PRIVATE_KEY } from "./support";
 
 const FP = "SHA256:" + "A".repeat(42) + "s"; // 43 base64 characters, as ssh-keygen prints
@@ -74,9 +75,9 @@ test("malformed hostKey pins are rejected naming hostKey", (t) => {
   }
 });
 
-test("a SHA256 fingerprint and an ssh-ed25519 line are accepted as hostKey (trimmed)", (t) => {
+test("a SHA256 fingerprint and an ssh-ed25519 line are accepted as hostKey (trimmed), pinned as the fingerprint", (t) => {
   t.is(connectionSchema.parse({ host: "h", password: "x", hostKey: FP }).hostKey, FP);
-  t.is(connectionSchema.parse({ host: "h", password: "x", hostKey: `  ${ED25519}\n` }).hostKey, ED25519);
+  t.is(connectionSchema.parse({ host: "h", password: "x", hostKey: `  ${ED25519}\n` }).hostKey, pinFingerprint(ED25519));
   t.true(connectionSchema.safeParse({ host: "h", password: "x", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl" }).success);
 });
 
@@ -103,10 +104,10 @@ test("targetOf names user@host:port and brackets IPv6 hosts", (t) => {
   t.is(targetOf({ host: "fd00::1", port: 2222, user: "deploy" }), "deploy@[fd00::1]:2222");
 });
 
-test("stored form: defaults left out (jump hosts too), other values kept, parsing it again gives the same connection", (t) => {
+test("stored form: defaults left out (jump hosts too), the key's body alone, other values kept, parsing it again gives the same connection", (t) => {
   const given = { host: "h1", port: 22, user: "deploy", privateKey: PRIVATE_KEY, sudo: true, proxy: { host: "jump", password: "pw", perDialTimeout: 15 } };
   const parsed = connectionSchema.parse(given);
   const stored = storedConnection(parsed);
-  t.deepEqual(stored as unknown, { host: "h1", user: "deploy", privateKey: PRIVATE_KEY, sudo: true, proxy: { host: "jump", password: "pw" } });
+  t.deepEqual(stored as unknown, { host: "h1", user: "deploy", privateKey: "b3BlbnNzaC1rZXktdjEAAAAA", sudo: true, proxy: { host: "jump", password: "pw" } });
   t.deepEqual(connectionSchema.parse(stored), parsed);
 });

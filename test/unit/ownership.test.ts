@@ -5,7 +5,7 @@ import { judge, differences, type Look } from "../../provider/takeover";
 import { findRule } from "../../provider/iptables/find";
 import { describeMark, markOf, OWNER_MARK } from "../../provider/marker";
 import { equal } from "../../provider/resource";
-import { netNamespaceProvider, bridgeProvider, routeProvider } from "../../provider/resources";
+import { netNamespaceProvider, bridgeProvider, routeProvider, natRuleProvider, iptablesRuleProvider } from "../../provider/resources";
 import { parseRecord, recordPath, recordWrite, recordMarkIs } from "../../provider/state/record";
 import { Script, sectionsOf, showScript, statusLine } from "../../provider/ssh/script";
 import { rejects, accepts } from "./check-helpers";
@@ -86,6 +86,16 @@ test("diff: an owner change is an in-place update (re-mark), an adopt change is 
   t.deepEqual([d1.changes, d1.replaces], [true, []]);
   const d2 = await netNamespaceProvider.diff("id", { ...base, owner: "o" }, { ...base, owner: "o", adopt: true });
   t.false(d2.changes);
+});
+
+test("diff: a rule is marked by its comment, so state that stored an owner (earlier releases) equals state without one", async (t) => {
+  for (const [p, rule] of [[natRuleProvider, { jump: "MASQUERADE" }], [iptablesRuleProvider, { jump: "ACCEPT", chain: "FORWARD" }]] as const) {
+    const { inputs, failures } = await p.check({}, { connection: conn(), source: "172.16.0.0/24", ...rule, comment: "pulumi-netns:s:r" });
+    t.deepEqual(failures, []);
+    t.false((await p.diff("id", { ...inputs, owner: "p/s/NatRule/r" }, inputs)).changes);
+    // The comment is the mark: changing it still replaces the rule.
+    t.deepEqual((await p.diff("id", inputs, { ...inputs, comment: "pulumi-netns:s:other" })).replaces, ["comment"]);
+  }
 });
 
 test("records: path per object, written and matched by real shell", (t) => {

@@ -55,5 +55,9 @@ for (const [className, Class] of classes) {
     t.false(text.includes(process.cwd()), "no machine path in the text");
     const kind = `${className[0].toLowerCase()}${className.slice(1)}Provider` as keyof typeof core;
     t.is(load(text), core[kind]);
+    // What its marks need: rules are marked by their comment and store no owner; Ping and LabVm mark nothing.
+    const marked = /Rule$/.test(className) ? "comment" : ["Ping", "LabVm"].includes(className) ? "none" : "owner";
+    t.is(r.inputs.owner !== undefined, marked === "owner", `${className}: owner ${JSON.stringify(r.inputs.owner)}`);
+    if (marked === "comment") t.is(typeof r.inputs.comment, "string");
   });
 }

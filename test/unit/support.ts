@@ -10,8 +10,8 @@ export const PRIVATE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk
 /** A connection input before check (defaults not yet filled). */
 export const conn = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ host: "192.0.2.10", privateKey: PRIVATE_KEY, ...over });
 
-/** The same connection as check returns it and state stores it: validated, properties equal to their defaults left out. */
-export const storedConn = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ host: "192.0.2.10", privateKey: PRIVATE_KEY, ...over });
+/** The same connection as check returns it and state stores it: validated, properties equal to their defaults left out, the key's body alone. */
+export const storedConn = (over: Record<string, unknown> = {}): Record<string, unknown> => ({ host: "192.0.2.10", privateKey: "b3BlbnNzaC1rZXktdjEAAAAA", ...over });
 
 export interface ShResult {
   stdout: Buffer;
