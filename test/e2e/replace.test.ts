@@ -11,8 +11,9 @@ import type { ClusterTestConfig } from "./cluster/config";
  * stays the same: the engine asks no provider diff for them, so only the SDK's default
  * deleteBeforeReplace keeps the create from taking over the old object that the old instance's
  * delete then removes, and only replaceWith brings back what the kernel took away with the
- * namespace (its veth end, its default route) or with the bridge (the veth's port). One node, one
- * namespace (a one-node Cluster: its NodeNetwork and nothing else). Own lab "rp" (index 92,
+ * namespace (its veth end, its default route) or with the bridge (the veth's and the VXLAN
+ * device's ports). One node, one namespace (a one-node Cluster: its NodeNetwork and nothing else;
+ * then in vxlan mode with compact namespaces). Own lab "rp" (index 92,
  * 10.250.92.0/24); after.always destroys the stack and downs the lab. Steps build on each other.
  */
 const { name: LAB, index: INDEX } = testLab("rp", 92);
@@ -97,5 +98,19 @@ test.serial("3. up --replace of the Bridge: the veth pair (a port of the old bri
 
 test.serial("4. destroy leaves the host as it was", async (t) => {
   if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"]), "pulumi destroy")) return;
+  t.deepEqual(await snapshot(lab!.vms[0]), before);
+  completed = 4;
+});
+
+test.serial("5. vxlan mode, compact: up --replace of the Bridge puts the VXLAN device and the BridgedNamespace's veth on the new one; destroy restores the host", async (t) => {
+  if (completed < 4) return t.fail("step 4 did not complete");
+  await setCluster(stack!, { ...config, args: { mode: "vxlan", subnet: "172.16.0.0/24", compact: true } });
+  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"]), "pulumi up (vxlan, compact)")) return;
+  await assertNetwork(t, "after up (vxlan, compact)");
+  if (await replaceAndCheck(t, "c-n1-bridge", 3)) {
+    const [vxlan] = await ipj<Array<{ master?: string }>>(lab!.vms[0], "link", "show", "dev", "vxlan42").catch(() => []);
+    t.is(vxlan?.master, "br0", "vxlan42 on the new br0");
+  }
+  if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"]), "pulumi destroy (vxlan, compact)")) return;
   t.deepEqual(await snapshot(lab!.vms[0]), before);
 });
