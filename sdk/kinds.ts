@@ -47,10 +47,23 @@ function secretConnection(opts?: pulumi.CustomResourceOptions): pulumi.CustomRes
 /** A resource type name, e.g. "Bridge": the core's provider for it is `bridgeProvider` (derived from Kind, like it). */
 export type ResourceType = Kind extends `${infer K}Provider` ? Capitalize<K> : never;
 
+/**
+ * The options every resource registers with: the user's, plus `deleteBeforeReplace: true` unless
+ * the user set it (an explicit false is kept). A replacement reuses the kernel name (same host,
+ * same name), and two objects of one name cannot coexist. The provider's diff asks for
+ * delete-before-replace when names collide, but a targeted replace (`up --replace`,
+ * `replacementTrigger`, `replaceWith`) never calls it: the engine would create first, the create
+ * would find the old object under its own mark and take it over (the path for interrupted runs),
+ * and the old instance's delete would then remove it, leaving state that says it exists.
+ */
+export function withDeleteBeforeReplace(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  return { ...opts, deleteBeforeReplace: opts?.deleteBeforeReplace ?? true };
+}
+
 /** The registration of resource `type`: its provider text (the core's provider of that type) and its type token. */
 export function registration(type: ResourceType, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined): Registration {
   const kind = `${type[0].toLowerCase()}${type.slice(1)}Provider` as Kind; // "Bridge" -> "bridgeProvider" (ResourceType's inverse)
-  return [`pulumi-nodejs:dynamic/netns:${type}`, name, { ...props, __provider: providerText(kind) }, opts];
+  return [`pulumi-nodejs:dynamic/netns:${type}`, name, { ...props, __provider: providerText(kind) }, withDeleteBeforeReplace(opts)];
 }
 
 /**

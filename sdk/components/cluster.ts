@@ -126,7 +126,7 @@ export class Cluster extends pulumi.ComponentResource {
           mtu: p.mtu,
           // An Output of the whole list: a new peer is an in-place update of this one resource.
           peers: pulumi.all(others.map(({ o }) => pulumi.output(o.lanIp))),
-        }, { parent: this, dependsOn: [net.bridge] });
+        }, { parent: this, dependsOn: [net.bridge], replaceWith: [net.bridge] }); // a replaced bridge drops its ports (see NodeNetwork)
       }
     });
     this.subnets = pulumi.output(Object.fromEntries(plans.map((p, k) => [args.nodes[k].name, p.subnet])));

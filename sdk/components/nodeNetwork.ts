@@ -104,18 +104,23 @@ export class NodeNetwork extends pulumi.ComponentResource {
       const hostVeth = spec.hostVeth ?? `veth${i}0`;
       const nsVeth = spec.nsVeth ?? `veth${i}1`;
       const address = pulumi.interpolate`${spec.address}/${prefix}`;
+      // replaceWith: the names are plain strings (dependsOn orders the steps), so the engine sees no
+      // input of these depending on the bridge or namespace and would keep them when those are
+      // replaced, though the kernel takes them away: a namespace's deletion removes the veth end
+      // and the routes in it, a bridge's deletion detaches its ports. Replacing what they live in
+      // replaces them too (the route through its veth pair).
       if (args.compact) {
-        new BridgedNamespace(`${name}-${spec.name}`, { connection, name: spec.name, bridge: bridgeName, address, gateway, hostVeth, nsVeth, mtu }, onBridge);
+        new BridgedNamespace(`${name}-${spec.name}`, { connection, name: spec.name, bridge: bridgeName, address, gateway, hostVeth, nsVeth, mtu }, { ...onBridge, replaceWith: [this.bridge] });
         return;
       }
       const ns = new NetNamespace(`${name}-${spec.name}`, { connection, name: spec.name }, parent);
       const veth = new VethPair(`${name}-${spec.name}-veth`, {
         connection, name: hostVeth, bridge: bridgeName, mtu, peer: { name: nsVeth, namespace: spec.name, addresses: [address] },
-      }, { parent: this, dependsOn: [this.bridge, ns] });
+      }, { parent: this, dependsOn: [this.bridge, ns], replaceWith: [ns, this.bridge] });
       // The veth pair depends on the namespace: the route waits for (and is deleted before) both.
       new Route(`${name}-${spec.name}-default`, {
         connection, destination: "default", via: gateway, device: nsVeth, namespace: spec.name,
-      }, { parent: this, dependsOn: [veth] });
+      }, { parent: this, dependsOn: [veth], replaceWith: [veth] });
     });
     (args.peers ?? []).forEach((peer, k) => {
       new Route(`${name}-peer-${peer.name ?? k + 1}`, { connection, destination: peer.subnet, via: peer.via, device: lan }, parent);

@@ -29,7 +29,7 @@ const run = promisify(execFile);
  * resources NodeNetwork declares (12 per node); the example's Ping probes and LabVms are demo and lab
  * helpers, not part of it. What this package stores (inputs, outputs, dependencies, URNs) is held to
  * that. The call stack the SDK records with every resource comes on top (~0.6-0.7 KB here, set by the
- * program's call depth and the language host, as for any provider's resources); with it, a VethPair (two dependencies,
+ * program's call depth and the language host, as for any provider's resources); with it, a VethPair (two dependencies and replaceWith URNs,
  * both ends' MACs), the routes and the rules are still above 3.5 KB in a user project, so the
  * whole-entry figure is printed above, not asserted.
  */

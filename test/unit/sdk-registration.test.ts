@@ -17,6 +17,16 @@ pulumi.runtime.setMocks({
   call: (a) => a.inputs,
 }, "project", "stack", true);
 
+/** The options each registration sent the engine that mocks do not pass on: deleteBeforeReplace (value, whether set). */
+const sentOptions = new Map<string, { deleteBeforeReplace: boolean; defined: boolean }>();
+interface RegisterRequest { getName(): string; getDeletebeforereplace(): boolean; getDeletebeforereplacedefined(): boolean }
+const monitor = pulumi.runtime.getMonitor() as unknown as { registerResource(req: RegisterRequest, cb: unknown): unknown };
+const registerResource = monitor.registerResource.bind(monitor);
+monitor.registerResource = (req, cb) => {
+  sentOptions.set(req.getName(), { deleteBeforeReplace: req.getDeletebeforereplace(), defined: req.getDeletebeforereplacedefined() });
+  return registerResource(req, cb);
+};
+
 // Loaded after setMocks, as Pulumi's mocks require.
 const sdk = { ...(require("../../sdk") as object), ...(require("../../sdk/lab") as object) } as Record<string, unknown>;
 
@@ -59,5 +69,17 @@ for (const [className, Class] of classes) {
     const marked = /Rule$/.test(className) ? "comment" : ["Ping", "LabVm"].includes(className) ? "none" : "owner";
     t.is(r.inputs.owner !== undefined, marked === "owner", `${className}: owner ${JSON.stringify(r.inputs.owner)}`);
     if (marked === "comment") t.is(typeof r.inputs.comment, "string");
+  });
+}
+
+// A targeted replace (`up --replace`, replacementTrigger, replaceWith) skips the provider's diff,
+// so only this option makes the engine delete the old object before creating one of the same name.
+for (const [className, Class] of classes) {
+  test(`${className} registers deleteBeforeReplace: true by default and keeps the user's explicit false`, async (t) => {
+    const byDefault = new (Class as new (n: string, a: unknown, o?: pulumi.CustomResourceOptions) => pulumi.CustomResource)(`dbr-${className}`, anyArgs);
+    const keptFalse = new (Class as new (n: string, a: unknown, o?: pulumi.CustomResourceOptions) => pulumi.CustomResource)(`cbd-${className}`, anyArgs, { deleteBeforeReplace: false });
+    await Promise.all([byDefault, keptFalse].map((r) => new Promise((done) => r.id.apply(done))));
+    t.deepEqual(sentOptions.get(`dbr-${className}`), { deleteBeforeReplace: true, defined: true });
+    t.deepEqual(sentOptions.get(`cbd-${className}`), { deleteBeforeReplace: false, defined: true });
   });
 }
