@@ -1,6 +1,7 @@
 import type { Argv } from "./ssh/quote";
 import { Script } from "./ssh/script";
 import { describeMark, MARK_PREFIX } from "./marker";
+import type { LinkState } from "./state/link";
 
 /** One kernel object a resource manages, as found on the host (whatever its mark). */
 export interface Found {
@@ -15,6 +16,11 @@ export interface Found {
   wantKind?: string;
   /** Its position, for objects in an ordered list (an iptables rule number). */
   index?: number;
+}
+
+/** A link as found (or missing): marked by its alias; `wantKind` when the declared kind must match. */
+export function foundLink(what: string, l: Pick<LinkState, "alias" | "kind"> | undefined, wantKind?: string): Found {
+  return { what, missing: !l, mark: l?.alias, kind: l?.kind, wantKind };
 }
 
 /** What is on the host under a resource's kernel names, and its live properties (as `read` reports them). */

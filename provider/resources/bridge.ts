@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { foundLink } from "../takeover";
 import { defineResource, run } from "../resource";
 import { linkAddBridge, linkDel, linkExists, linkSetAlias, linkSetBridgeStp, linkSetMtu, linkSetUp } from "../ip/link";
 import { addrAdd, addrChange, addrShow } from "../ip/addr";
@@ -33,7 +34,7 @@ export const bridgeProvider = defineResource({
   async look(c, i) {
     const [live] = sectionsOf(await run(c, showScript(addrShow(undefined, i.name)))).map(parseLink);
     return {
-      objects: [{ what: `link ${i.name}`, missing: !live, mark: live?.alias, kind: live?.kind, wantKind: "bridge" }],
+      objects: [foundLink(`link ${i.name}`, live, "bridge")],
       live: live && {
         name: live.name,
         addresses: orderLike(live.addresses, i.addresses),

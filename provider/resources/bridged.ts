@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { foundLink } from "../takeover";
 import { defineResource, run, type InputsOf } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
@@ -7,7 +8,7 @@ import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow } from "..
 import { stableMac } from "../ip/mac";
 import { cidr, canonicalCidr, cidrContains, ifName, ipAddress, mtu, netnsName, parseCidr } from "../validate/net";
 import { Script, sectionsOf } from "../ssh/script";
-import { parseLink, type LinkState } from "../state/link";
+import { parseLink } from "../state/link";
 import { parseRoutes } from "../state/route";
 import { markOf, ownedLinkProbe } from "../marker";
 
@@ -72,12 +73,11 @@ export const bridgedNamespaceProvider = defineResource({
   // The namespace is marked on its `lo`, each veth end on its alias; the default route lives inside the namespace.
   async look(c, i) {
     const live = await show(new Script(), i, c);
-    const link = (what: string, l: LinkState | undefined, wantKind?: string) => ({ what, missing: !l, mark: l?.alias, kind: l?.kind, wantKind });
     return {
       objects: [
-        link(`namespace ${i.name}`, live.lo),
-        link(`link ${i.nsVeth} in namespace ${i.name}`, live.ns, "veth"),
-        link(`link ${i.hostVeth} in the host namespace`, live.host, "veth"),
+        foundLink(`namespace ${i.name}`, live.lo),
+        foundLink(`link ${i.nsVeth} in namespace ${i.name}`, live.ns, "veth"),
+        foundLink(`link ${i.hostVeth} in the host namespace`, live.host, "veth"),
       ],
       live: live.ns && live.host && {
         bridge: live.host.master ?? "",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { foundLink } from "../takeover";
 import { defineResource, run } from "../resource";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkSetAlias, linkSetUp } from "../ip/link";
@@ -32,7 +33,7 @@ export const netNamespaceProvider = defineResource({
   async look(c, i) {
     const [lo] = sectionsOf(await run(c, showScript(addrShow(i.name, "lo")))).map(parseLink);
     return {
-      objects: [{ what: `namespace ${i.name}`, missing: !lo, mark: lo?.alias }],
+      objects: [foundLink(`namespace ${i.name}`, lo)],
       live: lo && { name: i.name, loopbackUp: lo.up },
     };
   },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { foundLink } from "../takeover";
 import { defineResource, run, type WithConnection } from "../resource";
 import {
   linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp,
@@ -74,7 +75,7 @@ export const vethPairProvider = defineResource({
 
   async look(c, i) {
     const [a, b] = await showBoth(new Script(), i, c);
-    const found = (l: LinkState | undefined, e: VethEnd) => ({ what: `link ${e.name} in ${where(e.namespace)}`, missing: !l, mark: l?.alias, kind: l?.kind, wantKind: "veth" });
+    const found = (l: LinkState | undefined, e: VethEnd) => foundLink(`link ${e.name} in ${where(e.namespace)}`, l, "veth");
     return {
       objects: [found(a, i), found(b, i.peer)],
       live: a && b && {

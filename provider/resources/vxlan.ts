@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { foundLink } from "../takeover";
 import { defineResource, run, type WithConnection } from "../resource";
 import { linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp, linkShowDetails } from "../ip/link";
 import { bridgeFdbAppend, bridgeFdbDel, bridgeFdbShow, linkAddVxlan, parseFloodPeers } from "../ip/vxlan";
@@ -51,7 +52,7 @@ export const vxlanProvider = defineResource({
     const any = link.trim() ? parseLink(link) : undefined;
     const live = parseVxlan(link);
     return {
-      objects: [{ what: `link ${i.name}`, missing: !any, mark: any?.alias, kind: any?.kind, wantKind: "vxlan" }],
+      objects: [foundLink(`link ${i.name}`, any, "vxlan")],
       live: live && {
         vni: live.vni, local: live.local, device: live.device, port: live.port, bridge: live.master, mac: live.mac,
         peers: orderLike(parseFloodPeers(fdb ?? ""), i.peers),
