@@ -18,6 +18,9 @@ export interface Found {
   index?: number;
 }
 
+/** Where an object lives, for messages: "namespace NS1" or "the host namespace". */
+export const where = (ns?: string): string => (ns ? `namespace ${ns}` : "the host namespace");
+
 /** A link as found (or missing): marked by its alias; `wantKind` when the declared kind must match. */
 export function foundLink(what: string, l: Pick<LinkState, "alias" | "kind"> | undefined, wantKind?: string): Found {
   return { what, missing: !l, mark: l?.alias, kind: l?.kind, wantKind };

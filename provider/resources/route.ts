@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { defineResource, run, type InputsOf } from "../resource";
+import { where } from "../takeover";
 import { routeAdd, routeDel, routeOwnedProbe, routeReplace, routeShow, type RouteSpec } from "../ip/route";
 import { canonicalCidr, canonicalIpAddress, cidrNetwork, ifName, ipFamily, netnsName, parseCidr } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
@@ -49,7 +50,7 @@ export const routeProvider = defineResource({
     const spec = specOf(i);
     const s = new Script()
       .stepRefusingOn(routeAdd(i.namespace, spec), "File exists",
-        `a route to ${i.destination}${i.metric !== undefined ? ` metric ${i.metric}` : ""} already exists in ${i.namespace ? `namespace ${i.namespace}` : "the host namespace"}`,
+        `a ${describe(i)} already exists`,
         routeDel(i.namespace, spec))
       .step(recordWrite(recordOf(i), mark), recordRemove(recordOf(i)))
       .show(routeShow(i.namespace, spec));
@@ -64,7 +65,7 @@ export const routeProvider = defineResource({
     // Protocol 157 without a record: made by the previous release (it kept none).
     const mark = r?.owned ? (parseRecord(rec)?.mark ?? OWNER_MARK) : undefined;
     return {
-      objects: [{ what: `route to ${i.destination}${i.metric !== undefined ? ` metric ${i.metric}` : ""} in ${i.namespace ? `namespace ${i.namespace}` : "the host namespace"}`, missing: !r, mark }],
+      objects: [{ what: describe(i), missing: !r, mark }],
       live: r && {
         destination: i.destination,
         ...(i.via !== undefined || r.via !== undefined ? { via: r.via } : {}),
@@ -86,6 +87,11 @@ export const routeProvider = defineResource({
     await run(c, new Script().deleteIfOwned(owned, routeDel(state.namespace, specOf(state)), recordRemove(recordOf(state))).toString());
   },
 });
+
+/** "route to DEST [metric M] in WHERE", for messages. */
+function describe(i: RouteInputs): string {
+  return `route to ${i.destination}${i.metric !== undefined ? ` metric ${i.metric}` : ""} in ${where(i.namespace)}`;
+}
 
 /** The route's record: one per kernel key (namespace, table, family, destination, metric). */
 function recordOf(i: RouteInputs): string {

@@ -42,7 +42,7 @@ export const sysctlProvider = defineResource({
     const rec = recordOf(i);
     // The record keeps the owner and the value before ours (restored on delete); it is written first, from the live value.
     const s = new Script()
-      .refuseIfExists(["test", "-e", rec], `sysctl ${i.key}${i.namespace ? ` in namespace ${i.namespace}` : ""} is already set by pulumi-netns`)
+      .refuseIfExists(["test", "-e", rec], `${describe(i)} is already set by pulumi-netns`)
       .step(recordWrite(rec, mark, i.restoreTo !== undefined ? ["printf", "%s\\n", i.restoreTo] : sysctlGet(i.namespace, i.key)), recordRemove(rec))
       .step(sysctlSet(i.namespace, i.key, i.value))
       .show(recordShow(rec));
@@ -55,7 +55,7 @@ export const sysctlProvider = defineResource({
     const r = parseRecord(rec);
     return {
       // No record: the previous release's (it kept none), or nobody's; a create never gets here without one.
-      objects: [{ what: `sysctl ${i.key}${i.namespace ? ` in namespace ${i.namespace}` : ""}`, missing: value === "", mark: r?.mark ?? OWNER_MARK }],
+      objects: [{ what: describe(i), missing: value === "", mark: r?.mark ?? OWNER_MARK }],
       live: value === "" ? undefined : { value: norm(value), previous: r ? norm(r.rest[0] ?? "") : (i as SysctlInputs & Partial<SysctlOutputs>).previous ?? "" },
     };
   },
@@ -73,6 +73,9 @@ export const sysctlProvider = defineResource({
     await run(c, new Script().deleteIfOwned(owned, sysctlSet(state.namespace, state.key, state.previous), recordRemove(recordOf(state))).toString());
   },
 });
+
+/** "sysctl KEY [in namespace NS]", for messages. */
+const describe = (i: SysctlInputs) => `sysctl ${i.key}${i.namespace ? ` in namespace ${i.namespace}` : ""}`;
 
 /** The sysctl's record: one per (namespace, key). */
 const recordOf = (i: SysctlInputs) => recordPath("sysctl", i.namespace, i.key);

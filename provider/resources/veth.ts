@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { foundLink } from "../takeover";
+import { foundLink, where } from "../takeover";
 import { defineResource, run, type WithConnection } from "../resource";
 import {
   linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetNoMaster, linkSetUp,
@@ -31,7 +31,6 @@ const vethEndSchema = z.strictObject(end);
 /** A pair's inputs after check: the one source of their type (and of what VethPairArgs may hold). */
 export const vethPairSchema = z.object({ ...end, mtu: mtu.optional(), up: z.boolean().default(true), peer: vethEndSchema });
 
-const where = (ns?: string) => (ns ? `namespace ${ns}` : "the host namespace");
 
 export const vethPairProvider = defineResource({
   kind: "VethPair",
