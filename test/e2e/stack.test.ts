@@ -163,12 +163,9 @@ test.before(async (t) => {
 });
 
 test.after.always(async (t) => {
-  const problems = stack ? await stack.remove() : [];
-  for (const p of problems) t.log(`cleanup: ${p}`);
+  await stack?.removeLogged(t);
   await labDown(LAB);
-  if (stack) {
-    t.log("pulumi commands:\n" + stack.history.map((h) => `  ${(h.ms / 1000).toFixed(1).padStart(6)} s  exit ${h.code}  pulumi ${h.args.join(" ")}`).join("\n"));
-  }
+  if (stack) t.log(stack.historyText());
   t.log(steps.report());
 });
 

@@ -67,7 +67,7 @@ async function newStack(tag: string): Promise<TestStack> {
 async function dropStack(t: ExecutionContext, s: TestStack): Promise<void> {
   stacks.delete(s);
   for (const p of await s.remove()) t.log(`cleanup of ${s.name}: ${p}`);
-  t.log("pulumi commands:\n" + s.history.map((h) => `  ${(h.ms / 1000).toFixed(1).padStart(6)} s  exit ${h.code}  pulumi ${h.args.filter((a) => !a.includes("PRIVATE KEY")).join(" ")}`).join("\n"));
+  t.log(s.historyText());
 }
 
 /** Point the root program at our two VMs: `nodes` (plain, with host-key pins) and the secret `privateKey`, in one CLI call. */

@@ -37,8 +37,7 @@ test.before(async (t) => {
 });
 
 test.after.always(async (t) => {
-  const problems = stack ? await stack.remove() : [];
-  for (const p of problems) t.log(`cleanup: ${p}`);
+  await stack?.removeLogged(t);
   await labDown(LAB);
 });
 

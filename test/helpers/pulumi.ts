@@ -156,6 +156,17 @@ export class TestStack {
     return r;
   }
 
+  /** The commands run, one line each with its time and exit code, for a test's log (an argument holding key text is left out). */
+  historyText(): string {
+    const line = (h: TestStack["history"][number]) => `  ${(h.ms / 1000).toFixed(1).padStart(6)} s  exit ${h.code}  pulumi ${h.args.filter((a) => !a.includes("PRIVATE KEY")).join(" ")}`;
+    return "pulumi commands:\n" + this.history.map(line).join("\n");
+  }
+
+  /** `remove()`, each problem logged on `t` as "cleanup: ...". */
+  async removeLogged(t: ExecutionContext): Promise<void> {
+    for (const p of await this.remove()) t.log(`cleanup: ${p}`);
+  }
+
   /** Best effort: destroy (errors ignored), remove the stack and the temp dir. Returns what went wrong, for logging. */
   async remove(destroyTimeoutMs?: number): Promise<string[]> {
     const problems: string[] = [];

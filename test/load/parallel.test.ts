@@ -126,11 +126,10 @@ test.before(async (t) => {
 });
 
 test.after.always(async (t) => {
-  const problems = stack ? await stack.remove() : [];
-  for (const p of problems) t.log(`cleanup: ${p}`);
+  await stack?.removeLogged(t);
   await labDown(LAB);
   await writeFigures();
-  if (stack) t.log("pulumi commands:\n" + stack.history.map((h) => `  ${(h.ms / 1000).toFixed(1).padStart(6)} s  exit ${h.code}  pulumi ${h.args.join(" ")}`).join("\n"));
+  if (stack) t.log(stack.historyText());
   t.log("cycles:\n" + cycles.map((c) => `  parallel ${c.parallel}: up ${(c.upMs / 1000).toFixed(1)} s, destroy ${(c.destroyMs / 1000).toFixed(1)} s, SSH connections per host ${c.handshakesPerHost.join("/")}`).join("\n"));
 });
 

@@ -230,8 +230,8 @@ test.after.always(async (t) => {
   if (stack) {
     // The destroy in remove() reads the connection from the state; the config is restored anyway.
     if (lab) await setPrivateKey(vms()[0].privateKey, "the lab key").catch(() => undefined);
-    for (const p of await stack.remove()) t.log(`cleanup: ${p}`);
-    t.log("pulumi commands:\n" + stack.history.map((h) => `  ${(h.ms / 1000).toFixed(1).padStart(6)} s  exit ${h.code}  pulumi ${h.args.join(" ")}`).join("\n"));
+    await stack.removeLogged(t);
+    t.log(stack.historyText());
   }
   if (keyDir) await fs.rm(keyDir, { recursive: true, force: true });
   await labDown(LAB);

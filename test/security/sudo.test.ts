@@ -149,8 +149,8 @@ test.before(async (t) => {
 
 test.after.always(async (t) => {
   if (stack) {
-    for (const p of await stack.remove()) t.log(`cleanup: ${p}`);
-    t.log("pulumi commands:\n" + stack.history.map((h) => `  ${(h.ms / 1000).toFixed(1).padStart(6)} s  exit ${h.code}  pulumi ${h.args.join(" ")}`).join("\n"));
+    await stack.removeLogged(t);
+    t.log(stack.historyText());
   }
   await labDown(LAB);
   await fs.mkdir(path.dirname(FIGURES), { recursive: true });
