@@ -66,7 +66,7 @@ export class Script {
   }
 
   /**
-   * "Delete if owned": run the removal `argvs[0]` (then any follow-ups) only when the shell condition
+   * "Delete if owned": run `remove` (then the follow-ups `then`) only when the shell condition
    * `ownedProbe` holds (gone or not ours: nothing). A removal that fails because the object vanished
    * meanwhile (a namespace's asynchronous cleanup takes its veth peer) succeeds; one that fails while
    * the object is still there fails the script.
@@ -86,12 +86,6 @@ export class Script {
   /** Register `undo` to run first if the script later fails (its own failure ignored). */
   private pushUndo(undo: Argv): void {
     this.lines.push(`undo=${shellQuote(shellJoin(undo) + " 2>/dev/null; ")}"$undo"`);
-  }
-
-  /** Raw shell, for conditionals built by the caller from quoted parts. */
-  raw(line: string): this {
-    this.lines.push(line);
-    return this;
   }
 
   toString(): string {

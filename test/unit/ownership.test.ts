@@ -104,7 +104,7 @@ test("records: path per object, written and matched by real shell", (t) => {
   t.teardown(tmp.cleanup);
   const file = join(tmp.dir, "sub", "rec");
   const s = new Script().step(recordWrite(file, MINE, ["echo", "0"]))
-    .raw(`if ${recordMarkIs(file, MINE)}; then echo mine; fi`).raw(`if ${recordMarkIs(file, OTHER)}; then echo other; fi`)
+    .step(["sh", "-c", `if ${recordMarkIs(file, MINE)}; then echo mine; fi`]).step(["sh", "-c", `if ${recordMarkIs(file, OTHER)}; then echo other; fi`])
     .show(["cat", file]);
   const r = sh(s.toString());
   t.is(r.code, 0, r.stderr.toString());

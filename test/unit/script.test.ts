@@ -14,7 +14,7 @@ test("all steps succeed: exit 0, every step's effect stays, no undo runs", (t) =
   const tmp = tempDir("script");
   t.teardown(tmp.cleanup);
   const [a, b, log] = ["a", "b", "log"].map((f) => join(tmp.dir, f));
-  const s = new Script().step(["touch", a], undoRm(a, log)).step(["touch", b], undoRm(b, log)).raw("echo done");
+  const s = new Script().step(["touch", a], undoRm(a, log)).step(["touch", b], undoRm(b, log)).step(["echo", "done"]);
   const r = sh(s.toString());
   t.is(r.code, 0, r.stderr);
   t.is(r.stdout.toString(), "done\n");
