@@ -3,6 +3,7 @@ import type { ConnectionArgs } from "../connection";
 import { IptablesRule } from "../iptablesRule";
 import { Vxlan } from "../vxlan";
 import { NodeNetwork, type NamespaceSpec } from "./nodeNetwork";
+import { DEFAULT_BRIDGE, DEFAULT_LAN } from "./defaults";
 import { checkClusterArgs, type NodePlan } from "./clusterPlan";
 
 /** One node of a Cluster. */
@@ -121,8 +122,8 @@ export class Cluster extends pulumi.ComponentResource {
           vni: args.vni ?? 42,
           port: args.port ?? 4789,
           local: node.lanIp,
-          device: node.lanInterface ?? "eth0",
-          bridge: args.bridgeName ?? "br0", // plain, as NodeNetwork names it; dependsOn orders the steps
+          device: node.lanInterface ?? DEFAULT_LAN,
+          bridge: args.bridgeName ?? DEFAULT_BRIDGE, // plain, as NodeNetwork names it; dependsOn orders the steps
           mtu: p.mtu,
           // An Output of the whole list: a new peer is an in-place update of this one resource.
           peers: pulumi.all(others.map(({ o }) => pulumi.output(o.lanIp))),

@@ -9,6 +9,7 @@ import { Sysctl } from "../sysctl";
 import { BridgedNamespace } from "../bridged";
 import { IptablesRule } from "../iptablesRule";
 import { checkHostIn, firstHost } from "./subnets";
+import { DEFAULT_BRIDGE, DEFAULT_LAN } from "./defaults";
 import { cidrNetwork, parseCidr } from "../../provider/validate/ip";
 
 /** A namespace ("container") on the node's bridge. */
@@ -90,11 +91,11 @@ export class NodeNetwork extends pulumi.ComponentResource {
     const { gateway, prefix } = checkNodeArgs(name, args); // throws before anything is registered
     super("pulumi-netns:index:NodeNetwork", name, {}, opts);
     const parent = { parent: this };
-    const lan = args.lanInterface ?? "eth0";
+    const lan = args.lanInterface ?? DEFAULT_LAN;
     const mtu = args.mtu;
     const connection = args.connection;
 
-    const bridgeName = args.bridgeName ?? "br0";
+    const bridgeName = args.bridgeName ?? DEFAULT_BRIDGE;
     this.bridge = new Bridge(`${name}-bridge`, { connection, name: bridgeName, addresses: [`${gateway}/${prefix}`], mtu }, parent);
     const onBridge = { parent: this, dependsOn: [this.bridge] };
     const addresses: Record<string, pulumi.Output<string>> = {};
