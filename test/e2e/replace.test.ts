@@ -59,9 +59,7 @@ async function assertNetwork(t: ExecutionContext, what: string): Promise<void> {
 
 /** The URN of the stack's resource named NAME (from `stack export`). */
 async function urnOf(t: ExecutionContext, name: string): Promise<string | undefined> {
-  const exp = await stack!.run(["stack", "export"]);
-  if (!ok(t, exp, "pulumi stack export")) return undefined;
-  const urns = ((JSON.parse(exp.stdout).deployment?.resources ?? []) as Array<{ urn: string }>).map((r) => r.urn);
+  const urns = (await stack!.exportState()).resources.map((r) => r.urn);
   return urns.find((u) => u.endsWith(`::${name}`)) ?? (t.fail(`no resource ${name} in ${urns.join("\n")}`), undefined);
 }
 

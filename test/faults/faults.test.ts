@@ -7,7 +7,7 @@ import { runLocal } from "../../provider/lab/exec";
 import { connectionSchema } from "../../provider/ssh/connection";
 import { SshAuthError, SshDialError } from "../../provider/ssh/errors";
 import { pool } from "../../provider/ssh/pool";
-import { engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, ok } from "../helpers/pulumi";
+import { engineBinDir, REPO_ROOT, resourceSummary, shownSteps, tail, TestStack, type PulumiResult, type StateResource, ok } from "../helpers/pulumi";
 import { pingFrom, snapshot } from "../helpers/snapshot";
 import { ipForward, isCreateScript, isSshSession, liveObjects, vmProcesses } from "./objects";
 
@@ -89,21 +89,7 @@ async function setConfig(s: TestStack, key: string, value: string | number): Pro
 }
 
 
-interface StateResource {
-  urn: string;
-  type: string;
-  custom?: boolean;
-  parent?: string;
-  dependencies?: string[];
-}
 const nameOf = (urn: string) => urn.split("::").pop()!;
-
-async function exportState(s: TestStack): Promise<{ resources: StateResource[]; pending: Array<{ resource: { urn: string }; type: string }>; text: string }> {
-  const r = await s.run(["stack", "export"]);
-  if (r.code !== 0) throw new Error(`pulumi stack export failed: ${tail(r.stdout + r.stderr)}`);
-  const d = JSON.parse(r.stdout).deployment ?? {};
-  return { resources: d.resources ?? [], pending: d.pending_operations ?? [], text: r.stdout };
-}
 
 /** Names of the custom resources of one node in state (`node2-*`; the NodeNetwork component `node2` is not on the host). */
 function onNode(resources: StateResource[], node: string): string[] {
@@ -254,7 +240,7 @@ fault(
       t.true(up.ms >= 600, `the run took at least the retries' backoff (${up.ms} ms)`);
       t.false(new RegExp(`ssh root@${esc(vm1.host)}:22: could not connect`).test(out), "node1 is not blamed");
 
-      const st = await exportState(stack);
+      const st = await stack.exportState();
       t.deepEqual(onNode(st.resources, "node2"), [], "state claims no resource on node2");
       t.deepEqual(st.pending.filter((p) => nameOf(p.resource.urn).startsWith("node2-")), [], "and no pending operation on node2");
       const node1 = onNode(st.resources, "node1");
@@ -276,7 +262,7 @@ fault(
       // The key that did work, now in every node's connection in state: stored encrypted only.
       const needles = [...keyNeedles(vm1.privateKey), "PRIVATE KEY"];
       const search = await searchWorkDir(stack, needles);
-      const exported = (await exportState(stack)).text;
+      const exported = (await stack.exportState()).text;
       fig.keyInStateOrLogs = { filesSearched: search.files.length, hits: search.hits, inExport: needles.filter((n) => exported.includes(n)) };
       t.deepEqual(search.hits, [], "the lab's private key is in no file the CLI wrote (logs, backend, config)");
       t.deepEqual(needles.filter((n) => exported.includes(n) || up.stdout.includes(n) || up2.stdout.includes(n)), [], "nor in the export or the output");
@@ -334,7 +320,7 @@ fault(
       const undoMs = await waitFor("node2's cut create scripts to finish", 90_000, async () => !(await vmProcesses(vm2)).some((p) => isCreateScript(p.cmd)), 250);
       fig.undoFinishedAfterMs = undoMs;
 
-      const st = await exportState(stack);
+      const st = await stack.exportState();
       const node2 = onNode(st.resources, "node2");
       const n2 = await truth(vm2, "node2", stack.name, node2);
       fig.afterCut = { inState: node2, live: n2.live, missing: n2.missing, orphans: n2.orphans, pending: st.pending.map((p) => nameOf(p.resource.urn)) };
@@ -356,7 +342,7 @@ fault(
       const ping = await pingRetry(vm1, "NS1", "172.16.1.3");
       fig.ping = ping;
       t.true(ping.ok, "NS1@node1 → NS2@node2 (172.16.1.3)");
-      const final = await truth(vm2, "node2", stack.name, onNode((await exportState(stack)).resources, "node2"));
+      const final = await truth(vm2, "node2", stack.name, onNode((await stack.exportState()).resources, "node2"));
       t.deepEqual([final.missing, final.orphans], [[], []], "after converging, state and node2 agree");
       t.true(Object.values(final.live).every(Boolean), `everything exists on node2: ${JSON.stringify(final.live)}`);
       return (
@@ -395,7 +381,7 @@ fault(
       t.true(line?.includes(oldFp) && line?.includes(newFp), `the message names both fingerprints: ${line}`);
       t.true(line?.includes(vm2.host), "and the host");
 
-      const st = await exportState(stack);
+      const st = await stack.exportState();
       t.deepEqual(onNode(st.resources, "node2"), [], "state claims nothing on node2");
       const live = await liveObjects(vm2b, "node2", stack.name, PEER_OF.node2);
       fig.node2Live = live;
@@ -430,7 +416,7 @@ fault(
       t.true(authLines.some((l) => l.includes("authentication failed (methods tried: publickey)")), `authentication failure named:\n${tail(out, 30)}`);
       t.false(out.includes("could not connect after"), "an auth failure is not retried as a dial error");
 
-      const st = await exportState(stack);
+      const st = await stack.exportState();
       t.deepEqual([...onNode(st.resources, "node1"), ...onNode(st.resources, "node2")], [], "nothing created");
 
       const search = await searchWorkDir(stack, [begin, middle, "PRIVATE KEY"]);
@@ -492,12 +478,12 @@ fault(
       t.true(failed1.every((f) => f.name.startsWith("node2-")), `only node2's resources fail: ${failed1.map((f) => f.name).join(", ")}`);
 
       // The advice, literally: `pulumi state delete <URN>` with --target-dependents, for the resources that failed.
-      let st = await exportState(stack);
+      let st = await stack.exportState();
       const urnOf = (n: string) => st.resources.find((r) => nameOf(r.urn) === n)!.urn;
       const literal = await stack.run(["state", "delete", ...failed1.map((f) => urnOf(f.name)), "--target-dependents", "--yes"]);
       ok(t, literal, "pulumi state delete <failed URNs> --target-dependents");
       const d2 = await stack.run(["destroy", "--yes"]);
-      st = await exportState(stack);
+      st = await stack.exportState();
       const leftAfterLiteral = onNode(st.resources, "node2");
       fig.literalAdvice = {
         command: `pulumi state delete ${failed1.map((f) => `'<URN of ${f.name}>'`).join(" ")} --target-dependents --yes`,
@@ -515,7 +501,7 @@ fault(
       const d3 = await stack.run(["destroy", "--yes"]);
       fig.finalDestroy = { code: d3.code, ms: d3.ms, summary: resourceSummary(d3.stdout) };
       ok(t, d3, "pulumi destroy after the state delete");
-      st = await exportState(stack);
+      st = await stack.exportState();
       t.deepEqual(st.resources.map((r) => nameOf(r.urn)), [], "no resources left in state");
 
       const node1After = await snapshot(vm1);

@@ -7,14 +7,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs/promises";
 import * as path from "node:path";
-import { pulumiEnv, REPO_ROOT, TestStack, type PulumiResult } from "./pulumi";
-
-/** A resource in `pulumi stack export`. */
-export interface StateResource {
-  urn: string;
-  type: string;
-  outputs?: Record<string, unknown>;
-}
+import { pulumiEnv, REPO_ROOT, TestStack, type ExportedState, type PulumiResult } from "./pulumi";
 
 export const FAULTS_PROJECT = path.join(REPO_ROOT, "test", "faults", "stack");
 
@@ -45,11 +38,9 @@ export class FaultStack {
     return child;
   }
 
-  /** `pulumi stack export` as JSON: resources and pending operations. */
-  async exportState(): Promise<{ resources: StateResource[]; pending: Array<{ resource: { urn: string }; type: string }> }> {
-    const r = await this.run(["stack", "export"]);
-    const d = (JSON.parse(r.stdout) as { deployment: { resources?: StateResource[]; pending_operations?: Array<{ resource: { urn: string }; type: string }> } }).deployment;
-    return { resources: d.resources ?? [], pending: d.pending_operations ?? [] };
+  /** `pulumi stack export`, parsed (TestStack's). */
+  exportState(): Promise<ExportedState> {
+    return this.stack.exportState();
   }
 
   /**

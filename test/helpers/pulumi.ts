@@ -100,6 +100,23 @@ const TAKES_CONFIG_FILE = new Set(["preview", "up", "refresh", "destroy", "confi
  * same backend), every later command passes --config-file. So a run leaves no
  * Pulumi.<stack>.yaml in the repo, even when it crashes.
  */
+/** A resource in `pulumi stack export`. */
+export interface StateResource {
+  urn: string;
+  type: string;
+  custom?: boolean;
+  parent?: string;
+  dependencies?: string[];
+  outputs?: Record<string, unknown>;
+}
+
+/** `pulumi stack export`: its resources and pending operations, and the text itself. */
+export interface ExportedState {
+  resources: StateResource[];
+  pending: Array<{ resource: { urn: string }; type: string }>;
+  text: string;
+}
+
 export class TestStack {
   /** Every command run, in order, with its time. */
   readonly history: Array<{ args: string[]; code: number; ms: number }> = [];
@@ -154,6 +171,14 @@ export class TestStack {
     const r = await pulumiCli(full, this.cli);
     this.history.push({ args: ["config", "set", "--secret", key], code: r.code, ms: r.ms });
     return r;
+  }
+
+  /** `pulumi stack export`, parsed; throws when the command fails. */
+  async exportState(): Promise<ExportedState> {
+    const r = await this.run(["stack", "export"]);
+    if (r.code !== 0) throw new Error(`pulumi stack export failed: ${tail(r.stdout + r.stderr)}`);
+    const d = JSON.parse(r.stdout).deployment ?? {};
+    return { resources: d.resources ?? [], pending: d.pending_operations ?? [], text: r.stdout };
   }
 
   /** The commands run, one line each with its time and exit code, for a test's log (an argument holding key text is left out). */
