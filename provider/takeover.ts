@@ -43,6 +43,7 @@ export type Verdict =
   | { act: "update"; note: string; diffs: string[] }
   | { act: "replace"; note: string }
   | { act: "mark"; note: string }
+  | { act: "inherit"; note: string }
   | { act: "refuse"; message: string };
 
 /**
@@ -51,16 +52,24 @@ export type Verdict =
  * - everything carries our mark: take over if it matches, else bring it to spec (update);
  *   some of it missing (half a leftover): replace;
  * - a kind that differs (a bridge where a veth is declared): refuse naming both kinds;
+ * - marked by a predecessor (the resources this one succeeds in the same stack, e.g. NodeNetwork's
+ *   expanded form of a namespace when it becomes one BridgedNamespace), the rest ours or missing:
+ *   inherit (re-mark, then judge again as ours: nothing is recreated);
  * - anything marked by another owner: refuse naming it;
  * - unmarked (or the previous release's global mark): refuse, unless `adopt` is set and it
  *   matches the declared spec exactly: then mark it (nothing else changes on the host).
  */
-export function judge(look: Look<object>, declared: Record<string, unknown>, mine: string, adopt: boolean, compare: (live: object) => string[]): Verdict {
+export function judge(look: Look<object>, declared: Record<string, unknown>, mine: string, adopt: boolean, compare: (live: object) => string[], predecessors: readonly string[] = []): Verdict {
   const present = look.objects.filter((o) => !o.missing);
   if (present.length === 0) return { act: "create" };
   const wrongKind = present.find((o) => o.wantKind && o.kind !== o.wantKind);
   if (wrongKind) {
     return { act: "refuse", message: `${wrongKind.what} already exists as a ${wrongKind.kind ?? "plain link"}, not the ${wrongKind.wantKind} declared; delete it or choose another name` };
+  }
+  const inherited = present.filter((o) => o.mark !== undefined && predecessors.includes(o.mark));
+  if (inherited.length > 0 && present.every((o) => o.mark === mine || inherited.includes(o))) {
+    const owners = [...new Set(inherited.map((o) => describeMark(o.mark!)))].join(", ");
+    return { act: "inherit", note: `took over ${inherited.map((o) => o.what).join(", ")} in place from ${owners}, which this resource succeeds` };
   }
   const other = present.find((o) => o.mark !== mine && o.mark?.startsWith(MARK_PREFIX));
   if (other) {

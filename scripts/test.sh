@@ -25,7 +25,7 @@ TEST_LABS+=(u9a u9b u9c u9d u9e)
 TEST_LABS+=(c10a c10b c10c c10d c10e c10f)
 TEST_LABS+=(g12a g12b)
 TEST_LABS+=(o11a o11b o11c o11d o11e o11f)
-TEST_LABS+=(rp)
+TEST_LABS+=(rp cs)
 cleanup() {
   [ "$what" = unit ] && return
   for l in "${TEST_LABS[@]}"; do node dist/provider/lab/cli.js down --name "$l" >/dev/null 2>&1 || true; done

@@ -11,6 +11,9 @@ import { Script, sectionsOf } from "../ssh/script";
 import { parseLink } from "../state/link";
 import { parseRoutes } from "../state/route";
 import { markOf, ownedLinkProbe } from "../marker";
+import { expandedOwners } from "../expanded";
+import { recordOf as routeRecordOf } from "./route";
+import { recordMarkIs, recordRemove } from "../state/record";
 
 /**
  * A namespace plugged into a bridge, as a CNI bridge plugin's ADD does it, in ONE resource
@@ -89,7 +92,17 @@ export const bridgedNamespaceProvider = defineResource({
       },
     };
   },
-  markSteps: (i, mark) => [linkSetAlias(i.name, "lo", mark), linkSetAlias(i.name, i.nsVeth, mark), linkSetAlias(undefined, i.hostVeth, mark)],
+  // In look's order (lo, namespace end, host end); only what is there (a predecessor's objects may be partial).
+  markSteps: (i, mark, look) => [linkSetAlias(i.name, "lo", mark), linkSetAlias(i.name, i.nsVeth, mark), linkSetAlias(undefined, i.hostVeth, mark)]
+    .filter((_, k) => !look.objects[k]?.missing),
+  // NodeNetwork's expanded form of this namespace (NetNamespace, VethPair, default Route): taken over in place.
+  predecessors: (i) => Object.values(expandedOwners(i.owner) ?? {}).map(markOf),
+  // The expanded form's Route keeps an owner record; without it, its delete leaves the (now our) default route alone.
+  release: (i, s) => {
+    const route = expandedOwners(i.owner)?.route;
+    const rec = routeRecordOf({ ...i, namespace: i.name, ...defaultRoute(i) });
+    if (route) s.deleteIfOwned(recordMarkIs(rec, markOf(route)), recordRemove(rec));
+  },
 
   async update(c, olds, news) {
     const s = new Script();

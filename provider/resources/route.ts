@@ -94,7 +94,7 @@ function describe(i: RouteInputs): string {
 }
 
 /** The route's record: one per kernel key (namespace, table, family, destination, metric). */
-function recordOf(i: RouteInputs): string {
+export function recordOf(i: RouteInputs): string {
   return recordPath("route", i.namespace, i.table ?? 254, familyOf(i), i.destination, kernelMetric(i));
 }
 

@@ -11,6 +11,7 @@ import { IptablesRule } from "../iptablesRule";
 import { checkHostIn, firstHost } from "./subnets";
 import { DEFAULT_BRIDGE, DEFAULT_LAN } from "./defaults";
 import { cidrNetwork, parseCidr } from "../../provider/validate/ip";
+import { expandedNames } from "../../provider/expanded";
 
 /** A namespace ("container") on the node's bridge. */
 export interface NamespaceSpec {
@@ -110,16 +111,17 @@ export class NodeNetwork extends pulumi.ComponentResource {
       // replaced, though the kernel takes them away: a namespace's deletion removes the veth end
       // and the routes in it, a bridge's deletion detaches its ports. Replacing what they live in
       // replaces them too (the route through its veth pair).
+      const names = expandedNames(`${name}-${spec.name}`);
       if (args.compact) {
-        new BridgedNamespace(`${name}-${spec.name}`, { connection, name: spec.name, bridge: bridgeName, address, gateway, hostVeth, nsVeth, mtu }, { ...onBridge, replaceWith: [this.bridge] });
+        new BridgedNamespace(names.namespace, { connection, name: spec.name, bridge: bridgeName, address, gateway, hostVeth, nsVeth, mtu }, { ...onBridge, replaceWith: [this.bridge] });
         return;
       }
-      const ns = new NetNamespace(`${name}-${spec.name}`, { connection, name: spec.name }, parent);
-      const veth = new VethPair(`${name}-${spec.name}-veth`, {
+      const ns = new NetNamespace(names.namespace, { connection, name: spec.name }, parent);
+      const veth = new VethPair(names.veth, {
         connection, name: hostVeth, bridge: bridgeName, mtu, peer: { name: nsVeth, namespace: spec.name, addresses: [address] },
       }, { parent: this, dependsOn: [this.bridge, ns], replaceWith: [ns, this.bridge] });
       // The veth pair depends on the namespace: the route waits for (and is deleted before) both.
-      new Route(`${name}-${spec.name}-default`, {
+      new Route(names.route, {
         connection, destination: "default", via: gateway, device: nsVeth, namespace: spec.name,
       }, { parent: this, dependsOn: [veth], replaceWith: [veth] });
     });

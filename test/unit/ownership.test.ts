@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { judge, differences, type Look } from "../../provider/takeover";
 import { findRule } from "../../provider/iptables/find";
 import { describeMark, markOf, OWNER_MARK } from "../../provider/marker";
+import { expandedNames, expandedOwners } from "../../provider/expanded";
 import { equal } from "../../provider/resource";
 import { netNamespaceProvider, bridgeProvider, routeProvider, natRuleProvider, iptablesRuleProvider } from "../../provider/resources";
 import { parseRecord, recordPath, recordWrite, recordMarkIs } from "../../provider/state/record";
@@ -58,6 +59,26 @@ test("judge: unmarked is refused unless adopt; adopt marks a match and refuses a
   const differs = judge(liveLook(undefined, { ...declared, addresses: ["10.0.0.9/24"] }), declared, MINE, true, cmp);
   t.is(differs.act, "refuse");
   t.regex((differs as { message: string }).message, /nothing was changed: addresses: \["10.0.0.9\/24"\] on the host, \["10.0.0.1\/24"\] declared/);
+});
+
+test("judge: a predecessor's objects (the rest ours or missing) are inherited, not refused; mixed with a stranger's, refused", (t) => {
+  const PRED = markOf("proj/dev/VethPair/br-veth");
+  const look = (marks: Array<string | undefined>): Look<object> => ({ objects: marks.map((mark, k) => ({ what: `link ${k}`, mark, missing: mark === "gone" })), live: declared });
+  const v = judge(look([PRED, MINE, "gone"]), declared, MINE, false, cmp, [PRED]);
+  t.is(v.act, "inherit");
+  t.regex((v as { note: string }).note, /took over link 0 in place from proj\/dev\/VethPair\/br-veth/);
+  t.is(judge(look([PRED]), declared, MINE, false, cmp).act, "refuse", "without predecessors, the same mark is another owner's");
+  t.is(judge(look([PRED, OTHER]), declared, MINE, false, cmp, [PRED]).act, "refuse", "another owner's object next to it");
+  t.is(judge(look([PRED, undefined]), declared, MINE, false, cmp, [PRED]).act, "refuse", "an unmarked object next to it");
+});
+
+test("expanded: NodeNetwork's expanded names, and the owners a BridgedNamespace succeeds (none for other kinds)", (t) => {
+  t.deepEqual(expandedNames("node1-NS1"), { namespace: "node1-NS1", veth: "node1-NS1-veth", route: "node1-NS1-default" });
+  t.deepEqual(expandedOwners("proj/dev/BridgedNamespace/node1-NS1"), {
+    namespace: "proj/dev/NetNamespace/node1-NS1", veth: "proj/dev/VethPair/node1-NS1-veth", route: "proj/dev/Route/node1-NS1-default",
+  });
+  t.is(expandedOwners("proj/dev/NetNamespace/node1-NS1"), undefined);
+  t.is(expandedOwners(undefined), undefined);
 });
 
 test("judge: the previous release's global mark is refused as such, and can be adopted", (t) => {
