@@ -2,7 +2,8 @@ import { z } from "zod";
 import { connectionSchema, resolvedOrAsIs, storedConnection, targetOf, type ResolvedConnection } from "./ssh/connection";
 import { pool } from "./ssh/pool";
 import { SshDialError, SshExecError } from "./ssh/errors";
-import { EXISTS, refusalOf, Script } from "./ssh/script";
+import { EXISTS, refusalOf } from "./ssh/script";
+import { predecessorsOf } from "./expanded";
 import type { Argv } from "./ssh/quote";
 import { markOf, ownerName } from "./marker";
 import { compact, equal } from "./props";
@@ -49,14 +50,6 @@ export interface ResourceDef<S extends z.ZodObject, O extends object, I extends 
   look?: (conn: ResolvedConnection, i: I) => Promise<Look<Partial<I> & O>>;
   /** Steps that put `mark` on every object (adopt, an owner change, an upgrade from the global mark). */
   markSteps?: (i: I, mark: string, look: Look<Partial<I> & O>) => Argv[];
-  /**
-   * Marks of the resources this one succeeds in the same stack (NodeNetwork's expanded form of a
-   * namespace, for its compact BridgedNamespace): create takes their objects over in place with
-   * `markSteps` and `release`, instead of refusing them, so switching forms recreates nothing.
-   */
-  predecessors?: (i: I) => string[];
-  /** Steps that let go of what predecessors recorded apart from the objects (a route's owner record), so their deletes leave all alone. */
-  release?: (i: I, s: Script) => void;
   /** The mark the objects carry; default `markOf(i.owner)` (rules: their comment; `owner` is then neither needed nor diffed). */
   markFor?: (i: I) => string;
   /** Live state, or undefined when the object (ours) is gone (needed only without `look`). */
@@ -112,7 +105,7 @@ export function defineResource<S extends z.ZodObject, O extends object, I extend
   const settle = async (c: ResolvedConnection, i: I, cause: unknown, inherited?: string): Promise<O> => {
     const look = await def.look!(c, i);
     const mine = markFor(i);
-    const v = judge(look, i as unknown as Props, mine, i.adopt === true, (live) => differences(live, i as unknown as Props, equal, fieldKeys), def.predecessors?.(i));
+    const v = judge(look, i as unknown as Props, mine, i.adopt === true, (live) => differences(live, i as unknown as Props, equal, fieldKeys), predecessorsOf(i.owner).map(markOf));
     const live = look.live as O;
     const note = (n: string) => (inherited ? `${inherited}; ${n}` : n);
     switch (v.act) {
@@ -133,10 +126,7 @@ export function defineResource<S extends z.ZodObject, O extends object, I extend
         return { ...live, takeover: note(v.note) };
       case "inherit": {
         if (inherited) throw new Error(`${def.kind} create ${def.idOf(i)} on ${targetOf(c)}: the objects still carry a predecessor's mark after re-marking them`);
-        const s = new Script();
-        for (const a of def.markSteps!(i, mine, look)) s.step(a);
-        def.release?.(i, s);
-        await run(c, s.toString());
+        await run(c, markScript(def.markSteps!(i, mine, look)));
         return settle(c, i, cause, v.note); // now ours: taken over as it is, or brought to spec
       }
     }

@@ -11,9 +11,8 @@ import { Script, sectionsOf } from "../ssh/script";
 import { parseLink } from "../state/link";
 import { parseRoutes } from "../state/route";
 import { markOf, ownedLinkProbe } from "../marker";
-import { expandedOwners } from "../expanded";
 import { recordOf as routeRecordOf } from "./route";
-import { recordMarkIs, recordRemove } from "../state/record";
+import { recordMarkIs, recordRemove, recordWrite } from "../state/record";
 
 /**
  * A namespace plugged into a bridge, as a CNI bridge plugin's ADD does it, in ONE resource
@@ -68,7 +67,7 @@ export const bridgedNamespaceProvider = defineResource({
       .step(addrAdd(ns, i.nsVeth, i.address))
       .step(linkSetUp(undefined, i.hostVeth))
       .step(linkSetUp(ns, i.nsVeth));
-    if (i.gateway) s.step(routeAdd(ns, defaultRoute(i)));
+    if (i.gateway) s.step(routeAdd(ns, defaultRoute(i))).step(recordWrite(routeRecord(i), mark), recordRemove(routeRecord(i)));
     const live = await show(s, i, c);
     return { mac: live.ns?.mac ?? "", hostMac: live.host?.mac ?? "" };
   },
@@ -92,23 +91,20 @@ export const bridgedNamespaceProvider = defineResource({
       },
     };
   },
-  // In look's order (lo, namespace end, host end); only what is there (a predecessor's objects may be partial).
-  markSteps: (i, mark, look) => [linkSetAlias(i.name, "lo", mark), linkSetAlias(i.name, i.nsVeth, mark), linkSetAlias(undefined, i.hostVeth, mark)]
-    .filter((_, k) => !look.objects[k]?.missing),
-  // NodeNetwork's expanded form of this namespace (NetNamespace, VethPair, default Route): taken over in place.
-  predecessors: (i) => Object.values(expandedOwners(i.owner) ?? {}).map(markOf),
-  // The expanded form's Route keeps an owner record; without it, its delete leaves the (now our) default route alone.
-  release: (i, s) => {
-    const route = expandedOwners(i.owner)?.route;
-    const rec = routeRecordOf({ ...i, namespace: i.name, ...defaultRoute(i) });
-    if (route) s.deleteIfOwned(recordMarkIs(rec, markOf(route)), recordRemove(rec));
-  },
+  // In look's order (lo, namespace end, host end), only what is there (a predecessor's objects may be
+  // partial); then the default route's record, as a Route keeps it (taking it from the expanded form's Route).
+  markSteps: (i, mark, look) => [
+    ...[linkSetAlias(i.name, "lo", mark), linkSetAlias(i.name, i.nsVeth, mark), linkSetAlias(undefined, i.hostVeth, mark)].filter((_, k) => !look.objects[k]?.missing),
+    ...(i.gateway ? [recordWrite(routeRecord(i), mark)] : []),
+  ],
 
   async update(c, olds, news) {
     const s = new Script();
     addrChange(s, news.name, news.nsVeth, [olds.address], [news.address]);
-    if (news.gateway && news.gateway !== olds.gateway) s.step(routeReplace(news.name, defaultRoute(news)));
-    if (!news.gateway && olds.gateway) s.deleteIfOwned(routeOwnedProbe(news.name, { destination: "default" }), routeDel(news.name, { destination: "default" }));
+    if (news.gateway && news.gateway !== olds.gateway) s.step(routeReplace(news.name, defaultRoute(news))).step(recordWrite(routeRecord(news), markOf(news.owner)));
+    if (!news.gateway && olds.gateway) {
+      s.deleteIfOwned(routeOwnedProbe(news.name, { destination: "default" }), routeDel(news.name, { destination: "default" }), recordRemove(routeRecord(news)));
+    }
     if (news.mtu !== undefined && news.mtu !== olds.mtu) s.step(linkSetMtu(undefined, news.hostVeth, news.mtu)).step(linkSetMtu(news.name, news.nsVeth, news.mtu));
     const live = await show(s, news, c);
     return { mac: live.ns?.mac ?? olds.mac, hostMac: live.host?.mac ?? olds.hostMac };
@@ -119,11 +115,16 @@ export const bridgedNamespaceProvider = defineResource({
     // must be as it was when delete returns.
     const mark = markOf(state.owner);
     const s = new Script().deleteIfOwned(ownedLinkProbe(undefined, state.hostVeth, mark), linkDel(undefined, state.hostVeth));
-    await run(c, s.deleteIfOwned(ownedLinkProbe(state.name, "lo", mark), netnsDel(state.name)).toString());
+    s.deleteIfOwned(ownedLinkProbe(state.name, "lo", mark), netnsDel(state.name));
+    // The default route went with the namespace; its record, if ours (state from before records: none).
+    await run(c, s.deleteIfOwned(recordMarkIs(routeRecord(state), mark), recordRemove(routeRecord(state))).toString());
   },
 });
 
 const defaultRoute = (i: BridgedNamespaceInputs) => ({ destination: "default", via: i.gateway, device: i.nsVeth });
+
+/** The default route's owner record, where a Route keeps it (so the expanded form's Route and this one can succeed each other). */
+const routeRecord = (i: BridgedNamespaceInputs) => routeRecordOf({ ...defaultRoute(i), connection: i.connection, namespace: i.name });
 
 /** Run `s`, reading back lo and the veth end in the namespace, the host end, and our default route. */
 async function show(s: Script, i: BridgedNamespaceInputs, c: BridgedNamespaceInputs["connection"]) {

@@ -83,8 +83,11 @@ export const routeProvider = defineResource({
   },
 
   async delete(c, state) {
-    const owned = `${routeOwnedProbe(state.namespace, specOf(state))} && ${recordMarkIs(recordOf(state), state.owner && markOf(state.owner))}`;
-    await run(c, new Script().deleteIfOwned(owned, routeDel(state.namespace, specOf(state)), recordRemove(recordOf(state))).toString());
+    const ours = recordMarkIs(recordOf(state), state.owner && markOf(state.owner));
+    // The route if still ours; then our record, also when the route went out of band (it would outlive it).
+    await run(c, new Script()
+      .deleteIfOwned(`${routeOwnedProbe(state.namespace, specOf(state))} && ${ours}`, routeDel(state.namespace, specOf(state)))
+      .deleteIfOwned(ours, recordRemove(recordOf(state))).toString());
   },
 });
 

@@ -69,8 +69,11 @@ export const sysctlProvider = defineResource({
 
   async delete(c, state) {
     // Restore only if the value and the record are still ours: a later change by someone else wins.
-    const owned = `${sysctlIs(state.namespace, state.key, state.value)} && ${recordMarkIs(recordOf(state), state.owner && markOf(state.owner))}`;
-    await run(c, new Script().deleteIfOwned(owned, sysctlSet(state.namespace, state.key, state.previous), recordRemove(recordOf(state))).toString());
+    // Our record goes either way (it would outlive the value it describes).
+    const ours = recordMarkIs(recordOf(state), state.owner && markOf(state.owner));
+    await run(c, new Script()
+      .deleteIfOwned(`${sysctlIs(state.namespace, state.key, state.value)} && ${ours}`, sysctlSet(state.namespace, state.key, state.previous))
+      .deleteIfOwned(ours, recordRemove(recordOf(state))).toString());
   },
 });
 

@@ -9,9 +9,9 @@ import type { ClusterTestConfig } from "./cluster/config";
 /**
  * A stack built with NodeNetwork's expanded form (compact: false: NetNamespace + VethPair + Route
  * per namespace, the default before compact) switched to the compact form (one BridgedNamespace per
- * namespace, the default now), through the real engine: the preview shows the resources changing
- * form, the up takes the kernel objects over in place (the same namespaces and veth devices, not
- * recreated), the old resources' deletes leave them alone, and destroy restores the hosts.
+ * namespace, the default now) and back, through the real engine: the preview shows the resources
+ * changing form, the up takes the kernel objects over in place (the same namespaces and veth
+ * devices, not recreated), the old resources' deletes leave them alone, and destroy restores the hosts.
  * Own lab "cs" (index 94, 10.250.94.0/24).
  */
 const LAB = "cs";
@@ -39,6 +39,11 @@ async function identity(vm: LabVmInfo): Promise<string[]> {
     out.push(`${vm.name}/${ns}: netns inode ${inode}, host veth #${host}, namespace veth #${inNs}`);
   }
   return out;
+}
+
+/** The owner record of NS1's default route (as a Route keeps it), its first line: the owner's mark. */
+async function routeRecord(vm: LabVmInfo): Promise<string> {
+  return (await vmExec(vm, ["head", "-n", "1", recordPath("route", "NS1", 254, 4, "default", 0)])).stdout.trim();
 }
 
 test.before(async () => {
@@ -74,7 +79,7 @@ test.serial("2. switched to compact: the preview shows each namespace's three re
   completed = 2;
 });
 
-test.serial("3. up takes the objects over in place: same namespaces and veths, new marks, old records gone, pings answer", async (t) => {
+test.serial("3. up takes the objects over in place: same namespaces and veths, new marks and records, pings answer", async (t) => {
   if (completed < 2) return t.fail("step 2 did not complete");
   if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (compact)")) return;
   t.deepEqual((await Promise.all(lab!.vms.map(identity))).flat(), identities, "nothing was recreated");
@@ -88,14 +93,32 @@ test.serial("3. up takes the objects over in place: same namespaces and veths, n
   for (const vm of lab!.vms) {
     const alias = (await vmExec(vm, ["ip", "-o", "link", "show", "dev", "veth10"])).stdout;
     t.regex(alias, /alias pulumi-netns:[^ ]*\/BridgedNamespace\/c-n\d-NS1/, `${vm.name}: veth10 is the BridgedNamespace's`);
-    const rec = recordPath("route", "NS1", 254, 4, "default", 0);
-    t.is((await vmExec(vm, ["test", "-e", rec]).then(() => "there", () => "gone")), "gone", `${vm.name}: the old Route's record ${rec}`);
+    t.regex(await routeRecord(vm), /\/BridgedNamespace\/c-n\d-NS1$/, `${vm.name}: the default route's record is the BridgedNamespace's`);
   }
+  if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes (compact)")) return;
   completed = 3;
 });
 
-test.serial("4. refresh reads the truth, no drift; destroy leaves every host as it was", async (t) => {
+test.serial("4. and back to compact: false: the expanded resources take the objects over in place again", async (t) => {
   if (completed < 3) return t.fail("step 3 did not complete");
+  await setCluster(stack!, config(false));
+  const pv = await stack!.run(["preview", "--diff"]);
+  if (!ok(t, pv, "pulumi preview --diff (expanded again)")) return;
+  const ch = changesOf(pv.stdout);
+  t.deepEqual(Object.keys(ch).sort(), ["create", "delete"]);
+  t.is(ch.delete.length, 4);
+  t.is(ch.create.length, 12);
+  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (expanded again)")) return;
+  t.deepEqual((await Promise.all(lab!.vms.map(identity))).flat(), identities, "nothing was recreated");
+  assertPings(t, await pingMatrix(lab!, config(false)), "back to expanded");
+  for (const vm of lab!.vms) {
+    t.regex(await routeRecord(vm), /\/Route\/c-n\d-NS1-default$/, `${vm.name}: the default route's record is the Route's again`);
+  }
+  completed = 4;
+});
+
+test.serial("5. refresh reads the truth, no drift; destroy leaves every host as it was", async (t) => {
+  if (completed < 4) return t.fail("step 4 did not complete");
   if (!ok(t, await stack!.run(["refresh", "--yes", "--skip-preview"]), "pulumi refresh")) return;
   if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes")) return;
   if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi destroy")) return;

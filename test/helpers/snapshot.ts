@@ -1,9 +1,10 @@
 import { vmExec, type LabVmInfo } from "../../provider/lab";
+import { RECORD_DIR } from "../../provider/state/record";
 
 /**
  * Everything our resources can change on a host, in a comparable form: links,
  * addresses and routes of the host and of every named namespace, the namespaces,
- * iptables rules and the sysctls we touch. Read without SSH (nsenter).
+ * iptables rules, the sysctls we touch and our ownership records. Read without SSH (nsenter).
  */
 export interface HostSnapshot {
   netns: string[];
@@ -13,6 +14,8 @@ export interface HostSnapshot {
   /** Static bridge FDB entries (flood entries of VXLAN devices included) of the host namespace; learned ones come and go. */
   fdb: string[];
   sysctls: Record<string, string>;
+  /** Our ownership records (/run/pulumi-netns: each file with the mark on its first line; folders too). */
+  records: string[];
 }
 
 async function sh(vm: LabVmInfo, argv: string[]): Promise<string> {
@@ -46,7 +49,9 @@ export async function snapshot(vm: LabVmInfo, sysctls = ["net.ipv4.ip_forward"])
     .sort();
   const values: Record<string, string> = {};
   for (const k of sysctls) values[k] = (await sh(vm, ["sysctl", "-n", k])).trim();
-  return { netns, perNamespace, iptables, fdb, sysctls: values };
+  const records = (await sh(vm, ["sh", "-c", 'find "$1" -mindepth 1 | while read -r f; do printf "%s %s\\n" "$f" "$(head -n 1 "$f" 2>/dev/null)"; done', "records", RECORD_DIR]))
+    .split("\n").filter(Boolean).sort();
+  return { netns, perNamespace, iptables, fdb, sysctls: values, records };
 }
 
 /** `snapshot` of every VM, in order (a lab's `vms`, or some of them). */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { judge, differences, type Look } from "../../provider/takeover";
 import { findRule } from "../../provider/iptables/find";
 import { describeMark, markOf, OWNER_MARK } from "../../provider/marker";
-import { expandedNames, expandedOwners } from "../../provider/expanded";
+import { expandedNames, predecessorsOf } from "../../provider/expanded";
 import { equal } from "../../provider/resource";
 import { netNamespaceProvider, bridgeProvider, routeProvider, natRuleProvider, iptablesRuleProvider } from "../../provider/resources";
 import { parseRecord, recordPath, recordWrite, recordMarkIs } from "../../provider/state/record";
@@ -72,13 +72,15 @@ test("judge: a predecessor's objects (the rest ours or missing) are inherited, n
   t.is(judge(look([PRED, undefined]), declared, MINE, false, cmp, [PRED]).act, "refuse", "an unmarked object next to it");
 });
 
-test("expanded: NodeNetwork's expanded names, and the owners a BridgedNamespace succeeds (none for other kinds)", (t) => {
+test("expanded: NodeNetwork's names per namespace; each form succeeds the other's resources, and nothing else", (t) => {
   t.deepEqual(expandedNames("node1-NS1"), { namespace: "node1-NS1", veth: "node1-NS1-veth", route: "node1-NS1-default" });
-  t.deepEqual(expandedOwners("proj/dev/BridgedNamespace/node1-NS1"), {
-    namespace: "proj/dev/NetNamespace/node1-NS1", veth: "proj/dev/VethPair/node1-NS1-veth", route: "proj/dev/Route/node1-NS1-default",
-  });
-  t.is(expandedOwners("proj/dev/NetNamespace/node1-NS1"), undefined);
-  t.is(expandedOwners(undefined), undefined);
+  t.deepEqual(predecessorsOf("proj/dev/BridgedNamespace/node1-NS1"), ["proj/dev/NetNamespace/node1-NS1", "proj/dev/VethPair/node1-NS1-veth", "proj/dev/Route/node1-NS1-default"]);
+  for (const owner of ["proj/dev/NetNamespace/node1-NS1", "proj/dev/VethPair/node1-NS1-veth", "proj/dev/Route/node1-NS1-default"]) {
+    t.deepEqual(predecessorsOf(owner), ["proj/dev/BridgedNamespace/node1-NS1"], owner);
+  }
+  for (const owner of ["proj/dev/VethPair/v1", "proj/dev/Route/node1-peer-n2", "proj/dev/Route/-default", "proj/dev/Bridge/node1-bridge", undefined]) {
+    t.deepEqual(predecessorsOf(owner), [], String(owner));
+  }
 });
 
 test("judge: the previous release's global mark is refused as such, and can be adopted", (t) => {
