@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs } from "./outputs";
 import { ruleCommentFor, type OwnershipArgs } from "./owner";
 
 export interface NatRuleArgs extends OnHostArgs, OwnershipArgs {
@@ -26,22 +27,14 @@ export interface NatRuleArgs extends OnHostArgs, OwnershipArgs {
   comment?: pulumi.Input<string>;
 }
 
+/** A NatRule's outputs: its inputs (defaults filled in). */
+export interface NatRule extends Outputs<NatRuleArgs, "table" | "chain" | "comment"> {}
+
 /**
  * An iptables NAT rule: `iptables -w -t nat -A POSTROUTING ... -m comment --comment C -j MASQUERADE`.
  * Every change replaces the rule; delete removes exactly this rule.
  */
 export class NatRule extends pulumi.CustomResource {
-  public readonly table!: pulumi.Output<string>;
-  public readonly chain!: pulumi.Output<string>;
-  public readonly source!: pulumi.Output<string | undefined>;
-  public readonly destination!: pulumi.Output<string | undefined>;
-  public readonly outInterface!: pulumi.Output<string | undefined>;
-  public readonly notOutInterface!: pulumi.Output<string | undefined>;
-  public readonly jump!: pulumi.Output<string>;
-  public readonly toSource!: pulumi.Output<string | undefined>;
-  public readonly namespace!: pulumi.Output<string | undefined>;
-  public readonly comment!: pulumi.Output<string>;
-
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("NatRule", name, args, {
       table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,

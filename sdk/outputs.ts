@@ -1,0 +1,36 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { OnHostArgs } from "./connection";
+import type { OwnershipArgs } from "./owner";
+
+/** Inputs every resource on a host takes that are not its own properties (see kinds.ts onHost). */
+type Common = keyof OnHostArgs | keyof OwnershipArgs;
+
+/** A resource's own inputs: its Args without the connection and ownership ones (Pick keeps each doc comment). */
+export type OwnArgs<Args> = Pick<Args, Exclude<keyof Args, Common>>;
+
+/**
+ * An input's value as its output declares it: unwrapped from pulumi.Input (`unknown` stays unknown,
+ * where Unwrap gives never), arrays as plain arrays, and literal types widened to their primitive
+ * ("nat" -> string), so outputs read as they did when each was written out by hand (`table: Output<string>`).
+ */
+type Value<I> = unknown extends I ? unknown : Widened<pulumi.Unwrap<I>>;
+type Widened<T> = T extends string ? string : T extends number ? number : T extends boolean ? boolean
+  : T extends ReadonlyArray<infer E> ? Widened<E>[] : T;
+
+/**
+ * The outputs a resource class has for its own inputs: one `pulumi.Output` per property of its
+ * Args (each with its doc comment), of the value the user gave, or `undefined` when left out.
+ * `Defaulted` names the properties the class fills with a default, whose outputs are never undefined.
+ *
+ * Nothing has to be assigned: pulumi.CustomResource makes an Output for every key of the props
+ * it is given, and the core stores every checked input in the resource's outputs. `onHost`
+ * requires every own Args property among the props, so each output declared here exists at run time.
+ * Used as `export interface X extends Outputs<XArgs, ...> { extra outputs }` beside `export class X`:
+ * the interface merges into the class's instance type.
+ */
+export type Outputs<Args, Defaulted extends keyof OwnArgs<Args> = never> = {
+  readonly [K in keyof OwnArgs<Args>]-?: pulumi.Output<Value<K extends Defaulted ? NonNullable<Args[K]> : Args[K]>>;
+};
+
+/** The props `onHost` needs: every own property of the resource's Args (undefined when not given), and any outputs to declare. */
+export type PropsOf<Args> = { [K in keyof OwnArgs<Args>]-?: unknown } & pulumi.Inputs;
