@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { Outputs } from "./outputs";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface BridgeArgs extends OnHostArgs, OwnershipArgs {
@@ -18,11 +18,9 @@ export interface BridgeArgs extends OnHostArgs, OwnershipArgs {
 }
 
 /** A Bridge's outputs: its inputs, and its MAC. */
-export interface Bridge extends Outputs<BridgeArgs, "addresses" | "up"> {
+export interface Bridge extends Outputs<BridgeArgs, "addresses" | "up">, Reports<"Bridge"> {
   /** The bridge's name: pass it to a VethPair's `bridge` so the pair is created after it. */
   readonly name: pulumi.Output<string>;
-  /** The bridge's MAC address. */
-  readonly mac: pulumi.Output<string>;
 }
 
 /** A Linux bridge in the host namespace: `ip link add name NAME type bridge`. */

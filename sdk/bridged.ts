@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { Outputs } from "./outputs";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface BridgedNamespaceArgs extends OnHostArgs, OwnershipArgs {
@@ -22,12 +22,7 @@ export interface BridgedNamespaceArgs extends OnHostArgs, OwnershipArgs {
 }
 
 /** A BridgedNamespace's outputs: its inputs, and the MACs of its veth ends. */
-export interface BridgedNamespace extends Outputs<BridgedNamespaceArgs> {
-  /** MAC of the namespace's veth end. */
-  readonly mac: pulumi.Output<string>;
-  /** MAC of the host's veth end. */
-  readonly hostMac: pulumi.Output<string>;
-}
+export interface BridgedNamespace extends Outputs<BridgedNamespaceArgs>, Reports<"BridgedNamespace"> {}
 
 /**
  * A namespace plugged into a bridge in one resource and one SSH round trip: `ip netns add`,

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
+import type { Reported } from "../provider/resources/reportedShape";
 import type { OwnershipArgs } from "./owner";
 
 /** Inputs every resource on a host takes that are not its own properties (see kinds.ts onHost). */
@@ -34,3 +35,6 @@ export type Outputs<Args, Defaulted extends keyof OwnArgs<Args> = never> = {
 
 /** The props `onHost` needs: every own property of the resource's Args (undefined when not given), and any outputs to declare. */
 export type PropsOf<Args> = { [K in keyof OwnArgs<Args>]-?: unknown } & pulumi.Inputs;
+
+/** The outputs a resource of type T reports beyond its inputs (mac, previous, reachable ...): the core's, each with its doc comment. */
+export type Reports<T extends keyof Reported> = { readonly [K in keyof Reported[T]]-?: pulumi.Output<Reported[T][K]> };

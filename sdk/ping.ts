@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { Outputs } from "./outputs";
+import type { Outputs, Reports } from "./outputs";
 
 export interface PingArgs extends OnHostArgs {
   /** The address to ping. */
@@ -15,12 +15,7 @@ export interface PingArgs extends OnHostArgs {
 }
 
 /** A Ping's outputs: its inputs, and the probe's result. */
-export interface Ping extends Outputs<PingArgs, "count"> {
-  /** Whether any reply came back. */
-  readonly reachable: pulumi.Output<boolean>;
-  /** ping's summary line. */
-  readonly summary: pulumi.Output<string>;
-}
+export interface Ping extends Outputs<PingArgs, "count">, Reports<"Ping"> {}
 
 /** A connectivity probe: pings once at create (and at refresh) and records the result. Never fails the update. */
 export class Ping extends pulumi.CustomResource {

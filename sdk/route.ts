@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { Outputs } from "./outputs";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface RouteArgs extends OnHostArgs, OwnershipArgs {
@@ -20,10 +20,7 @@ export interface RouteArgs extends OnHostArgs, OwnershipArgs {
 }
 
 /** A Route's outputs: its inputs, and what the kernel chose. */
-export interface Route extends Outputs<RouteArgs> {
-  /** The device the kernel uses for the route. */
-  readonly actualDevice: pulumi.Output<string>;
-}
+export interface Route extends Outputs<RouteArgs>, Reports<"Route"> {}
 
 /**
  * A route: `ip [-n NS] route add DEST via GW dev DEV proto 157`. The protocol number

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { Outputs } from "./outputs";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface SysctlArgs extends OnHostArgs, OwnershipArgs {
@@ -19,13 +19,11 @@ export interface SysctlArgs extends OnHostArgs, OwnershipArgs {
 }
 
 /** A Sysctl's outputs: its inputs (values as the kernel takes them, text), and the value it found. */
-export interface Sysctl extends Outputs<SysctlArgs> {
+export interface Sysctl extends Outputs<SysctlArgs>, Reports<"Sysctl"> {
   /** The value set, as text (a number given is stored as its digits). */
   readonly value: pulumi.Output<string>;
   /** The value to restore on delete, as text, when set. */
   readonly restoreTo: pulumi.Output<string | undefined>;
-  /** The value before this resource set it. */
-  readonly previous: pulumi.Output<string>;
 }
 
 /** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */

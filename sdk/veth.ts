@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { Outputs } from "./outputs";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 /** One end of a veth pair. */
@@ -26,13 +26,9 @@ export interface VethPairArgs extends OnHostArgs, VethEndArgs, OwnershipArgs {
 }
 
 /** A VethPair's outputs: its inputs, and the MACs of its ends. */
-export interface VethPair extends Outputs<VethPairArgs, "addresses" | "up"> {
+export interface VethPair extends Outputs<VethPairArgs, "addresses" | "up">, Reports<"VethPair"> {
   /** The other end, with its addresses (none: []). */
   readonly peer: pulumi.Output<{ name: string; namespace?: string; addresses: string[]; bridge?: string }>;
-  /** MAC address of this end. */
-  readonly mac: pulumi.Output<string>;
-  /** MAC address of the peer end. */
-  readonly peerMac: pulumi.Output<string>;
 }
 
 /**

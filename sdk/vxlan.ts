@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
-import type { Outputs } from "./outputs";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface VxlanArgs extends OnHostArgs, OwnershipArgs {
@@ -24,10 +24,7 @@ export interface VxlanArgs extends OnHostArgs, OwnershipArgs {
 }
 
 /** A Vxlan's outputs: its inputs, and its MAC. */
-export interface Vxlan extends Outputs<VxlanArgs, "peers" | "port"> {
-  /** The device's MAC address (stable across re-creation). */
-  readonly mac: pulumi.Output<string>;
-}
+export interface Vxlan extends Outputs<VxlanArgs, "peers" | "port">, Reports<"Vxlan"> {}
 
 /**
  * A VXLAN device: `ip link add NAME type vxlan id VNI dstport 4789 local IP dev DEV nolearning`,

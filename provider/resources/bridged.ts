@@ -11,6 +11,7 @@ import { Script, sectionsOf } from "../ssh/script";
 import { parseLink } from "../state/link";
 import { parseRoutes } from "../state/route";
 import { markOf, ownedLinkProbe } from "../marker";
+import type { Reported } from "./reportedShape";
 
 /**
  * A namespace plugged into a bridge, as a CNI bridge plugin's ADD does it, in ONE resource
@@ -47,7 +48,7 @@ export const bridgedNamespaceProvider = defineResource({
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`, `link//${i.hostVeth}`],
 
-  async create(c, i, mark) {
+  async create(c, i, mark): Promise<Reported["BridgedNamespace"]> {
     const ns = i.name;
     const s = new Script()
       .refuseIfExists(netnsExists(ns), `namespace ${ns} already exists`)
