@@ -6,8 +6,9 @@ import type { Outputs } from "./outputs";
 import { ruleCommentFor, type OwnershipArgs } from "./owner";
 
 /**
- * NatRule is IptablesRule's nat-table subset (the core runs both with one implementation): the
- * properties they share are IptablesRule's, documented there; table, chain and jump are narrowed here.
+ * NatRule's inputs. NatRule is IptablesRule's nat-table subset (the core runs both with one
+ * implementation): the properties they share are IptablesRule's, documented there; table, chain and
+ * jump are NatRule's own, narrowed.
  */
 export interface NatRuleArgs extends OnHostArgs, OwnershipArgs,
   Pick<IptablesRuleArgs, "source" | "destination" | "outInterface" | "notOutInterface" | "toSource" | "namespace" | "comment"> {

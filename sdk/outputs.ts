@@ -26,8 +26,9 @@ type Widened<T> = T extends string ? string : T extends number ? number : T exte
  * Nothing has to be assigned: pulumi.CustomResource makes an Output for every key of the props
  * it is given, and the core stores every checked input in the resource's outputs. `onHost`
  * requires every own Args property among the props, so each output declared here exists at run time.
- * Used as `export interface X extends Outputs<XArgs, ...> { extra outputs }` beside `export class X`:
- * the interface merges into the class's instance type.
+ * Used as `export interface X extends Outputs<XArgs, ...>, Reports<"X"> {}` beside `export class X`:
+ * the interface merges into the class's instance type. Its body redeclares only an output whose
+ * type or doc differs from the input's (e.g. Sysctl.value, stored as text).
  */
 export type Outputs<Args, Defaulted extends keyof OwnArgs<Args> = never> = {
   readonly [K in keyof OwnArgs<Args>]-?: pulumi.Output<Value<K extends Defaulted ? NonNullable<Args[K]> : Args[K]>>;
