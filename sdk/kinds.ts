@@ -79,8 +79,8 @@ type Marked = "owner" | "comment" | "none";
  * secret in state as input and output; what its marks need (see Marked) and `adopt`; then its own properties:
  * every one of its Args (so each has the output the class declares for it, see outputs.ts), and its other outputs.
  */
-export function onHost<Args extends OnHostArgs & OwnershipArgs>(
-  type: ResourceType, name: string, args: Args, props: NoInfer<PropsOf<Args>>,
+export function onHost<T extends ResourceType, Args extends OnHostArgs & OwnershipArgs>(
+  type: T, name: string, args: Args, props: NoInfer<PropsOf<T, Args>>,
   opts: pulumi.CustomResourceOptions | undefined, marked: Marked = "owner",
 ): Registration {
   const ownership = marked === "owner" ? owned(type, name, args) : marked === "comment" ? { adopt: args.adopt } : {};

@@ -34,8 +34,13 @@ export type Outputs<Args, Defaulted extends keyof OwnArgs<Args> = never> = {
   readonly [K in keyof OwnArgs<Args>]-?: pulumi.Output<Value<K extends Defaulted ? NonNullable<Args[K]> : Args[K]>>;
 };
 
-/** The props `onHost` needs: every own property of the resource's Args (undefined when not given), and any outputs to declare. */
-export type PropsOf<Args> = { [K in keyof OwnArgs<Args>]-?: unknown } & pulumi.Inputs;
+/**
+ * The props `onHost` needs for a resource of type T: every own property of its Args (undefined when
+ * not given) and, undefined, each output its provider reports: Pulumi makes an Output for each key,
+ * so every output Outputs and Reports declare exists at run time.
+ */
+export type PropsOf<T extends string, Args> = { [K in keyof OwnArgs<Args>]-?: unknown }
+  & (T extends keyof Reported ? { [K in keyof Reported[T]]-?: undefined } : unknown) & pulumi.Inputs;
 
 /** The outputs a resource of type T reports beyond its inputs (mac, previous, reachable ...): the core's, each with its doc comment. */
 export type Reports<T extends keyof Reported> = { readonly [K in keyof Reported[T]]-?: pulumi.Output<Reported[T][K]> };
