@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { foundLink } from "../takeover";
 import { defineResource, run, type InputsOf } from "../resource";
+import type { Reported } from "./reportedShape";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
 import { addrAdd, addrChange, addrShow } from "../ip/addr";
@@ -11,7 +12,6 @@ import { Script, sectionsOf } from "../ssh/script";
 import { parseLink } from "../state/link";
 import { parseRoutes } from "../state/route";
 import { markOf, ownedLinkProbe } from "../marker";
-import type { Reported } from "./reportedShape";
 
 /**
  * A namespace plugged into a bridge, as a CNI bridge plugin's ADD does it, in ONE resource
