@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface BridgeArgs extends OnHostArgs, OwnershipArgs {
@@ -16,17 +17,14 @@ export interface BridgeArgs extends OnHostArgs, OwnershipArgs {
   stp?: pulumi.Input<boolean>;
 }
 
+/** A Bridge's outputs: its inputs, and its MAC. */
+export interface Bridge extends Outputs<BridgeArgs, "addresses" | "up">, Reports<"Bridge"> {
+  /** The bridge's name: pass it to a VethPair's `bridge` so the pair is created after it. */
+  readonly name: pulumi.Output<string>;
+}
+
 /** A Linux bridge in the host namespace: `ip link add name NAME type bridge`. */
 export class Bridge extends pulumi.CustomResource {
-  /** The bridge's name: pass it to a VethPair's `bridge` so the pair is created after it. */
-  public readonly name!: pulumi.Output<string>;
-  public readonly addresses!: pulumi.Output<string[]>;
-  public readonly mtu!: pulumi.Output<number | undefined>;
-  public readonly up!: pulumi.Output<boolean>;
-  public readonly stp!: pulumi.Output<boolean | undefined>;
-  /** The bridge's MAC address. */
-  public readonly mac!: pulumi.Output<string>;
-
   constructor(name: string, args: BridgeArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("Bridge", name, args, {
       name: args.name, addresses: args.addresses ?? [], mtu: args.mtu, up: args.up ?? true, stp: args.stp,

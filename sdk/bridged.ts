@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface BridgedNamespaceArgs extends OnHostArgs, OwnershipArgs {
@@ -20,6 +21,9 @@ export interface BridgedNamespaceArgs extends OnHostArgs, OwnershipArgs {
   mtu?: pulumi.Input<number>;
 }
 
+/** A BridgedNamespace's outputs: its inputs, and the MACs of its veth ends. */
+export interface BridgedNamespace extends Outputs<BridgedNamespaceArgs>, Reports<"BridgedNamespace"> {}
+
 /**
  * A namespace plugged into a bridge in one resource and one SSH round trip: `ip netns add`,
  * `lo` up, a veth pair (host end on the bridge, the other end in the namespace with its
@@ -27,15 +31,6 @@ export interface BridgedNamespaceArgs extends OnHostArgs, OwnershipArgs {
  * VethPair + Route; use it when a host has many namespaces.
  */
 export class BridgedNamespace extends pulumi.CustomResource {
-  public readonly name!: pulumi.Output<string>;
-  public readonly bridge!: pulumi.Output<string>;
-  public readonly address!: pulumi.Output<string>;
-  public readonly gateway!: pulumi.Output<string | undefined>;
-  /** MAC of the namespace's veth end. */
-  public readonly mac!: pulumi.Output<string>;
-  /** MAC of the host's veth end. */
-  public readonly hostMac!: pulumi.Output<string>;
-
   constructor(name: string, args: BridgedNamespaceArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("BridgedNamespace", name, args, {
       name: args.name, bridge: args.bridge, address: args.address, gateway: args.gateway,

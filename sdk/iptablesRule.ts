@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs } from "./outputs";
 import { ruleCommentFor, type OwnershipArgs } from "./owner";
 
 export interface IptablesRuleArgs extends OnHostArgs, OwnershipArgs {
@@ -42,19 +43,15 @@ export interface IptablesRuleArgs extends OnHostArgs, OwnershipArgs {
   comment?: pulumi.Input<string>;
 }
 
+/** An IptablesRule's outputs: its inputs (defaults filled in). */
+export interface IptablesRule extends Outputs<IptablesRuleArgs, "table" | "position" | "comment"> {}
+
 /**
  * One iptables rule in any table, e.g. `iptables -w -t filter -I FORWARD 1 -s 172.16.0.0/24
  * -m comment --comment C -j ACCEPT`. Created only if no identical rule exists (`-C`); every
  * change replaces it; delete removes exactly this rule (matched with its comment).
  */
 export class IptablesRule extends pulumi.CustomResource {
-  public readonly table!: pulumi.Output<string>;
-  public readonly chain!: pulumi.Output<string>;
-  public readonly jump!: pulumi.Output<string>;
-  public readonly position!: pulumi.Output<string>;
-  public readonly namespace!: pulumi.Output<string | undefined>;
-  public readonly comment!: pulumi.Output<string>;
-
   constructor(name: string, args: IptablesRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("IptablesRule", name, args, {
       table: args.table ?? "filter", chain: args.chain,

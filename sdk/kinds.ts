@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as core from "../provider";
 import type { DynamicProvider } from "../provider";
 import type { OnHostArgs } from "./connection";
+import type { PropsOf } from "./outputs";
 import { owned, type OwnershipArgs } from "./owner";
 
 /** The core's dynamic providers, by export name (derived from the core, not listed by hand). */
@@ -75,10 +76,11 @@ type Marked = "owner" | "comment" | "none";
 
 /**
  * The registration of a resource on a remote host (every one but LabVm): its connection, kept
- * secret in state as input and output; what its marks need (see Marked) and `adopt`; then its own properties.
+ * secret in state as input and output; what its marks need (see Marked) and `adopt`; then its own properties:
+ * every one of its Args (so each has the output the class declares for it, see outputs.ts), and its other outputs.
  */
-export function onHost(
-  type: ResourceType, name: string, args: OnHostArgs & OwnershipArgs, props: pulumi.Inputs,
+export function onHost<T extends ResourceType, Args extends OnHostArgs & OwnershipArgs>(
+  type: T, name: string, args: Args, props: NoInfer<PropsOf<T, Args>>,
   opts: pulumi.CustomResourceOptions | undefined, marked: Marked = "owner",
 ): Registration {
   const ownership = marked === "owner" ? owned(type, name, args) : marked === "comment" ? { adopt: args.adopt } : {};

@@ -1,47 +1,33 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { IptablesRuleArgs } from "./iptablesRule";
+import type { Outputs } from "./outputs";
 import { ruleCommentFor, type OwnershipArgs } from "./owner";
 
-export interface NatRuleArgs extends OnHostArgs, OwnershipArgs {
+/**
+ * NatRule's inputs. NatRule is IptablesRule's nat-table subset (the core runs both with one
+ * implementation): the properties they share are IptablesRule's, documented there; table, chain and
+ * jump are NatRule's own, narrowed.
+ */
+export interface NatRuleArgs extends OnHostArgs, OwnershipArgs,
+  Pick<IptablesRuleArgs, "source" | "destination" | "outInterface" | "notOutInterface" | "toSource" | "namespace" | "comment"> {
   /** The iptables table. Only "nat". Default "nat". */
   table?: pulumi.Input<"nat">;
   /** The chain. Default "POSTROUTING". */
   chain?: pulumi.Input<string>;
-  /** Match this source network (`-s`), e.g. "172.16.0.0/24". */
-  source?: pulumi.Input<string>;
-  /** Match this destination network (`-d`). */
-  destination?: pulumi.Input<string>;
-  /** Match packets leaving through this interface (`-o`), e.g. "eth0". */
-  outInterface?: pulumi.Input<string>;
-  /** Match packets not leaving through this interface (`! -o`). */
-  notOutInterface?: pulumi.Input<string>;
   /** The target: MASQUERADE, SNAT (with toSource) or RETURN. */
   jump: pulumi.Input<"MASQUERADE" | "SNAT" | "RETURN">;
-  /** With SNAT: the source address to rewrite to (`--to-source`). */
-  toSource?: pulumi.Input<string>;
-  /** Add the rule inside this namespace instead of the host's. */
-  namespace?: pulumi.Input<string>;
-  /** The owner comment that marks the rule as this resource's. Default "pulumi-netns:STACK:NAME". */
-  comment?: pulumi.Input<string>;
 }
+
+/** A NatRule's outputs: its inputs (defaults filled in). */
+export interface NatRule extends Outputs<NatRuleArgs, "table" | "chain" | "comment"> {}
 
 /**
  * An iptables NAT rule: `iptables -w -t nat -A POSTROUTING ... -m comment --comment C -j MASQUERADE`.
  * Every change replaces the rule; delete removes exactly this rule.
  */
 export class NatRule extends pulumi.CustomResource {
-  public readonly table!: pulumi.Output<string>;
-  public readonly chain!: pulumi.Output<string>;
-  public readonly source!: pulumi.Output<string | undefined>;
-  public readonly destination!: pulumi.Output<string | undefined>;
-  public readonly outInterface!: pulumi.Output<string | undefined>;
-  public readonly notOutInterface!: pulumi.Output<string | undefined>;
-  public readonly jump!: pulumi.Output<string>;
-  public readonly toSource!: pulumi.Output<string | undefined>;
-  public readonly namespace!: pulumi.Output<string | undefined>;
-  public readonly comment!: pulumi.Output<string>;
-
   constructor(name: string, args: NatRuleArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("NatRule", name, args, {
       table: args.table ?? "nat", chain: args.chain ?? "POSTROUTING", source: args.source,

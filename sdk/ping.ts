@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs, Reports } from "./outputs";
 
 export interface PingArgs extends OnHostArgs {
   /** The address to ping. */
@@ -13,15 +14,11 @@ export interface PingArgs extends OnHostArgs {
   triggers?: pulumi.Input<unknown>;
 }
 
+/** A Ping's outputs: its inputs, and the probe's result. */
+export interface Ping extends Outputs<PingArgs, "count">, Reports<"Ping"> {}
+
 /** A connectivity probe: pings once at create (and at refresh) and records the result. Never fails the update. */
 export class Ping extends pulumi.CustomResource {
-  public readonly target!: pulumi.Output<string>;
-  public readonly namespace!: pulumi.Output<string | undefined>;
-  /** Whether any reply came back. */
-  public readonly reachable!: pulumi.Output<boolean>;
-  /** ping's summary line. */
-  public readonly summary!: pulumi.Output<string>;
-
   constructor(name: string, args: PingArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("Ping", name, args, {
       target: args.target, namespace: args.namespace, count: args.count ?? 3,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface RouteArgs extends OnHostArgs, OwnershipArgs {
@@ -18,20 +19,14 @@ export interface RouteArgs extends OnHostArgs, OwnershipArgs {
   table?: pulumi.Input<number>;
 }
 
+/** A Route's outputs: its inputs, and what the kernel chose. */
+export interface Route extends Outputs<RouteArgs>, Reports<"Route"> {}
+
 /**
  * A route: `ip [-n NS] route add DEST via GW dev DEV proto 157`. The protocol number
  * marks it as ours: read and delete never touch a route someone else added.
  */
 export class Route extends pulumi.CustomResource {
-  public readonly destination!: pulumi.Output<string>;
-  public readonly via!: pulumi.Output<string | undefined>;
-  public readonly device!: pulumi.Output<string | undefined>;
-  public readonly namespace!: pulumi.Output<string | undefined>;
-  public readonly metric!: pulumi.Output<number | undefined>;
-  public readonly table!: pulumi.Output<number | undefined>;
-  /** The device the kernel uses for the route. */
-  public readonly actualDevice!: pulumi.Output<string>;
-
   constructor(name: string, args: RouteArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("Route", name, args, {
       destination: args.destination, via: args.via, device: args.device,

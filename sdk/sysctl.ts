@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface SysctlArgs extends OnHostArgs, OwnershipArgs {
@@ -17,14 +18,16 @@ export interface SysctlArgs extends OnHostArgs, OwnershipArgs {
   restoreTo?: pulumi.Input<string | number>;
 }
 
+/** A Sysctl's outputs: its inputs (values as the kernel takes them, text), and the value it found. */
+export interface Sysctl extends Outputs<SysctlArgs>, Reports<"Sysctl"> {
+  /** The value set, as text (a number given is stored as its digits). */
+  readonly value: pulumi.Output<string>;
+  /** The value to restore on delete, as text, when set. */
+  readonly restoreTo: pulumi.Output<string | undefined>;
+}
+
 /** A kernel parameter: `sysctl -w KEY=VALUE`. The previous value is recorded and restored on delete. */
 export class Sysctl extends pulumi.CustomResource {
-  public readonly key!: pulumi.Output<string>;
-  public readonly value!: pulumi.Output<string>;
-  public readonly namespace!: pulumi.Output<string | undefined>;
-  /** The value before this resource set it. */
-  public readonly previous!: pulumi.Output<string>;
-
   constructor(name: string, args: SysctlArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("Sysctl", name, args, {
       key: args.key, value: args.value, namespace: args.namespace, restoreTo: args.restoreTo, previous: undefined,

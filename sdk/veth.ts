@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 /** One end of a veth pair. */
@@ -24,23 +25,17 @@ export interface VethPairArgs extends OnHostArgs, VethEndArgs, OwnershipArgs {
   peer: pulumi.Input<VethEndArgs>;
 }
 
+/** A VethPair's outputs: its inputs, and the MACs of its ends. */
+export interface VethPair extends Outputs<VethPairArgs, "addresses" | "up">, Reports<"VethPair"> {
+  /** The other end, with its addresses (none: []). */
+  readonly peer: pulumi.Output<{ name: string; namespace?: string; addresses: string[]; bridge?: string }>;
+}
+
 /**
  * A veth pair, a virtual cable: `ip link add NAME [netns NS] type veth peer name PEER [netns NS2]`,
  * with addresses, bridge attachment and links up on each end.
  */
 export class VethPair extends pulumi.CustomResource {
-  public readonly name!: pulumi.Output<string>;
-  public readonly namespace!: pulumi.Output<string | undefined>;
-  public readonly addresses!: pulumi.Output<string[]>;
-  public readonly bridge!: pulumi.Output<string | undefined>;
-  public readonly mtu!: pulumi.Output<number | undefined>;
-  public readonly up!: pulumi.Output<boolean>;
-  public readonly peer!: pulumi.Output<{ name: string; namespace?: string; addresses: string[]; bridge?: string }>;
-  /** MAC address of this end. */
-  public readonly mac!: pulumi.Output<string>;
-  /** MAC address of the peer end. */
-  public readonly peerMac!: pulumi.Output<string>;
-
   constructor(name: string, args: VethPairArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("VethPair", name, args, {
       name: args.name, namespace: args.namespace, addresses: args.addresses ?? [], bridge: args.bridge,

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { OnHostArgs } from "./connection";
 import { onHost } from "./kinds";
+import type { Outputs, Reports } from "./outputs";
 import type { OwnershipArgs } from "./owner";
 
 export interface VxlanArgs extends OnHostArgs, OwnershipArgs {
@@ -22,23 +23,15 @@ export interface VxlanArgs extends OnHostArgs, OwnershipArgs {
   port?: pulumi.Input<number>;
 }
 
+/** A Vxlan's outputs: its inputs, and its MAC. */
+export interface Vxlan extends Outputs<VxlanArgs, "peers" | "port">, Reports<"Vxlan"> {}
+
 /**
  * A VXLAN device: `ip link add NAME type vxlan id VNI dstport 4789 local IP dev DEV nolearning`,
  * attached to a bridge, with a flood entry per peer (`bridge fdb append 00:00:00:00:00:00 dev NAME dst PEER`).
  * The namespaces on the bridges of all nodes then share one L2 segment, across routed LANs.
  */
 export class Vxlan extends pulumi.CustomResource {
-  public readonly name!: pulumi.Output<string>;
-  public readonly vni!: pulumi.Output<number>;
-  public readonly local!: pulumi.Output<string>;
-  public readonly device!: pulumi.Output<string>;
-  public readonly bridge!: pulumi.Output<string | undefined>;
-  public readonly peers!: pulumi.Output<string[]>;
-  public readonly mtu!: pulumi.Output<number | undefined>;
-  public readonly port!: pulumi.Output<number>;
-  /** The device's MAC address (stable across re-creation). */
-  public readonly mac!: pulumi.Output<string>;
-
   constructor(name: string, args: VxlanArgs, opts?: pulumi.CustomResourceOptions) {
     super(...onHost("Vxlan", name, args, {
       name: args.name, vni: args.vni, local: args.local, device: args.device,

@@ -8,6 +8,7 @@ import { cidrList, ifName, mtu } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { orderLike, parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
+import type { Reported } from "./reportedShape";
 
 /** A bridge's inputs after check: the one source of their type (the SDK's BridgeArgs is checked against it). */
 export const bridgeSchema = z.object({ name: ifName, addresses: cidrList, mtu: mtu.optional(), up: z.boolean().default(true), stp: z.boolean().optional() });
@@ -19,7 +20,7 @@ export const bridgeProvider = defineResource({
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],
 
-  async create(c, i, mark) {
+  async create(c, i, mark): Promise<Reported["Bridge"]> {
     const s = new Script()
       .refuseIfExists(linkExists(undefined, i.name), `link ${i.name} already exists`)
       .step(linkAddBridge(undefined, i.name, { mtu: i.mtu, stp: i.stp, address: stableMac(c.host, "", i.name) }), linkDel(undefined, i.name))

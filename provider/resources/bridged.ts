@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { foundLink } from "../takeover";
 import { defineResource, run, type InputsOf } from "../resource";
+import type { Reported } from "./reportedShape";
 import { netnsAdd, netnsDel, netnsExists } from "../ip/netns";
 import { linkAddVeth, linkDel, linkExists, linkSetAlias, linkSetMaster, linkSetMtu, linkSetUp } from "../ip/link";
 import { addrAdd, addrChange, addrShow } from "../ip/addr";
@@ -49,7 +50,7 @@ export const bridgedNamespaceProvider = defineResource({
   idOf: (i) => `netns/${i.name}`,
   namesOf: (i) => [`netns/${i.name}`, `link//${i.hostVeth}`],
 
-  async create(c, i, mark) {
+  async create(c, i, mark): Promise<Reported["BridgedNamespace"]> {
     const ns = i.name;
     const s = new Script()
       .refuseIfExists(netnsExists(ns), `namespace ${ns} already exists`)

@@ -3,6 +3,7 @@ import { defineResource, run, type InputsOf, type WithConnection } from "../reso
 import { inNetns } from "../ip/command";
 import { sectionsOf, statusLine } from "../ssh/script";
 import { ipAddress, netnsName } from "../validate/net";
+import type { Reported } from "./reportedShape";
 
 /** A probe's inputs after check: the one source of PingInputs (and of what PingArgs may hold). */
 export const pingSchema = z.object({
@@ -15,11 +16,7 @@ export const pingSchema = z.object({
 
 export type PingInputs = InputsOf<typeof pingSchema>;
 
-export interface PingOutputs {
-  reachable: boolean;
-  /** ping's summary lines ("N packets transmitted, M received ..." and rtt). */
-  summary: string;
-}
+export type PingOutputs = Reported["Ping"];
 
 /**
  * `[ip netns exec NS] ping -c N -W 1 TARGET`: a connectivity probe whose result is an output.

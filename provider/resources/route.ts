@@ -7,11 +7,9 @@ import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, recordWrite } from "../state/record";
 import { markOf, OWNER_MARK } from "../marker";
 import { parseRoutes, type RouteState } from "../state/route";
+import type { Reported } from "./reportedShape";
 
-export interface RouteOutputs {
-  /** The device the kernel chose (or the one declared). */
-  actualDevice: string;
-}
+export type RouteOutputs = Reported["Route"];
 
 const destination = z
   .string({ error: "destination must be \"default\" or a network in CIDR form, e.g. 172.16.1.0/24" })
@@ -46,7 +44,7 @@ export const routeProvider = defineResource({
   // The kernel's key: an unset table is main (254).
   namesOf: (i) => [`route/${i.namespace ?? ""}/${i.table ?? 254}/${familyOf(i)}/${i.destination}/${kernelMetric(i)}`],
 
-  async create(c, i, mark) {
+  async create(c, i, mark): Promise<RouteOutputs> {
     const spec = specOf(i);
     const s = new Script()
       .stepRefusingOn(routeAdd(i.namespace, spec), "File exists",

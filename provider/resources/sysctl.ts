@@ -5,11 +5,9 @@ import { netnsName } from "../validate/net";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { parseRecord, recordMarkIs, recordPath, recordRemove, recordShow, recordWrite } from "../state/record";
 import { markOf, OWNER_MARK } from "../marker";
+import type { Reported } from "./reportedShape";
 
-export interface SysctlOutputs {
-  /** The value before this resource set it; restored on delete. */
-  previous: string;
-}
+export type SysctlOutputs = Reported["Sysctl"];
 
 /** sysctl prints multi-value keys with tabs; compare them with single spaces. */
 const norm = (s: string) => s.trim().replace(/\s+/g, " ");
@@ -38,7 +36,7 @@ export const sysctlProvider = defineResource({
   idOf: (i) => `sysctl/${i.namespace ?? ""}/${i.key}`,
   namesOf: (i) => [`sysctl/${i.namespace ?? ""}/${i.key}`],
 
-  async create(c, i, mark) {
+  async create(c, i, mark): Promise<SysctlOutputs> {
     const rec = recordOf(i);
     // The record keeps the owner and the value before ours (restored on delete); it is written first, from the live value.
     const s = new Script()

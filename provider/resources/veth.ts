@@ -11,14 +11,12 @@ import { cidrList, ifName, mtu, netnsName } from "../validate/net";
 import { Script, sectionsOf } from "../ssh/script";
 import { orderLike, parseLink, type LinkState } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
+import type { Reported } from "./reportedShape";
 
 /** One end of the pair: where it lives and what it is plugged into. */
 export type VethEnd = z.output<typeof vethEndSchema>;
 
-export interface VethPairOutputs {
-  mac: string;
-  peerMac: string;
-}
+export type VethPairOutputs = Reported["VethPair"];
 
 const end = {
   name: ifName,
@@ -48,7 +46,7 @@ export const vethPairProvider = defineResource({
   idOf: (i) => `veth/${i.namespace ?? ""}/${i.name}`,
   namesOf: (i) => [`link/${i.namespace ?? ""}/${i.name}`, `link/${i.peer.namespace ?? ""}/${i.peer.name}`],
 
-  async create(c, i, mark) {
+  async create(c, i, mark): Promise<VethPairOutputs> {
     const p = i.peer;
     const s = new Script();
     for (const e of [i, p]) {

@@ -9,6 +9,7 @@ import { port } from "../validate/iptables";
 import { Script, sectionsOf, showScript } from "../ssh/script";
 import { orderLike, parseLink } from "../state/link";
 import { markOf, ownedLinkProbe } from "../marker";
+import type { Reported } from "./reportedShape";
 
 /** A VXLAN device's inputs after check: the one source of their type (and of what VxlanArgs may hold). */
 export const vxlanSchema = z.object({
@@ -34,7 +35,7 @@ export const vxlanProvider = defineResource({
   idOf: (i) => `link/${i.name}`,
   namesOf: (i) => [`link//${i.name}`],
 
-  async create(c, i, mark) {
+  async create(c, i, mark): Promise<Reported["Vxlan"]> {
     const s = new Script()
       .refuseIfExists(linkExists(undefined, i.name), `link ${i.name} already exists`)
       .step(linkAddVxlan(undefined, i.name, { ...i, address: stableMac(c.host, "", i.name) }), linkDel(undefined, i.name))
