@@ -44,7 +44,8 @@ function unmarked(s: HostSnapshot): HostSnapshot {
     addrs: v.addrs,
     routes: v.routes.map((r) => r.replace(/ proto=\S+/, " proto=?")),
   }]));
-  return { ...s, perNamespace, iptables: s.iptables.map((l) => l.replace(/ -m comment --comment ("[^"]*"|\S+)/, "")) };
+  // Records (routes', sysctls' owners) are marks too.
+  return { ...s, perNamespace, iptables: s.iptables.map((l) => l.replace(/ -m comment --comment ("[^"]*"|\S+)/, "")), records: [] };
 }
 
 const records = async (vm: LabVmInfo) => (await vmExec(vm, ["find", "/run/pulumi-netns", "-type", "f"])).stdout.trim().split("\n").filter(Boolean);
