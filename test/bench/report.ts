@@ -142,7 +142,7 @@ export function renderMarkdown(r: Results): string {
 
   for (const [title, pts, key] of [
     ["Scale: namespaces on one host, `NodeNetwork({ compact: false })` (engine)", r.scaleNs, "namespaces"],
-    ["Scale: namespaces on one host, `NodeNetwork` (compact, the default) (engine)", r.scaleNsCompact ?? [], "namespaces"],
+    ["Scale: namespaces on one host, `NodeNetwork` as written (compact, the default; engine)", r.scaleNsCompact ?? [], "namespaces"],
     ["Scale: hosts, 2 namespaces each, `NodeNetwork({ compact: false })` (engine)", r.scaleHosts, "hosts"],
   ] as const) {
     if (!pts.length) continue;
