@@ -46,6 +46,7 @@ const networks = hosts.map(({ node, connection }, k) =>
     namespaces: Object.entries(node.namespaces ?? { NS1: hostPart(node.subnet, 2), NS2: hostPart(node.subnet, 3) })
       .map(([name, address]) => ({ name, address })),
     peers: hosts.filter((_, j) => j !== k).map((other) => ({ subnet: other.node.subnet, via: other.lanIp })),
+    compact: false, // each tutorial step as its own resource (NetNamespace, VethPair, Route), as the README walks through
   }),
 );
 

@@ -64,7 +64,7 @@ export interface ClusterArgs {
   allowForwarding?: boolean;
   /** net.ipv4.ip_forward=1 on every node. Default true. */
   ipForward?: boolean;
-  /** One BridgedNamespace per namespace (see NodeNetwork.compact). Default false. */
+  /** One BridgedNamespace per namespace; false: NetNamespace + VethPair + Route each (see NodeNetwork.compact). Default true. */
   compact?: boolean;
 }
 

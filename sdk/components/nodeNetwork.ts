@@ -67,8 +67,9 @@ export interface NodeNetworkArgs {
    */
   allowForwarding?: boolean;
   /**
-   * One BridgedNamespace per namespace instead of NetNamespace + VethPair + Route: the same
-   * kernel objects with a third of the resources, for nodes with many namespaces. Default false.
+   * One BridgedNamespace per namespace (the same kernel objects with a third of the resources).
+   * false: NetNamespace + VethPair + default Route per namespace, one resource per kernel object
+   * (the tutorial's steps; finer-grained diffs in previews). Default true.
    */
   compact?: boolean;
 }
@@ -112,7 +113,7 @@ export class NodeNetwork extends pulumi.ComponentResource {
       // and the routes in it, a bridge's deletion detaches its ports. Replacing what they live in
       // replaces them too (the route through its veth pair).
       const names = expandedNames(`${name}-${spec.name}`);
-      if (args.compact) {
+      if (args.compact ?? true) {
         new BridgedNamespace(names.namespace, { connection, name: spec.name, bridge: bridgeName, address, gateway, hostVeth, nsVeth, mtu }, { ...onBridge, replaceWith: [this.bridge] });
         return;
       }

@@ -7,9 +7,9 @@
  *   direct   the same network through the providers directly (buildNode / destroyAll)
  *   engine   the bench stack through `pulumi up --skip-preview`, `preview --expect-no-changes`,
  *            `refresh --skip-preview`, `destroy`; and the empty program (engine overhead)
- *   scale    the engine at 1..200 namespaces on one host (expanded and compact NodeNetwork)
+ *   scale    the engine at 1..200 namespaces on one host (NodeNetwork expanded, `compact: false`, and compact)
  *            and 2..8 hosts (2 namespaces each), each next to its own floor
- *   versus   NodeNetwork (expanded, compact) against the same network in remote.Command
+ *   versus   NodeNetwork (the default, compact; and `compact: false`) against the same network in remote.Command
  *            (@pulumi/command 1.2.1, test/bench/cmdstack) at 2x2, 2x25, 8x2, interleaved
  *            (versus.ts); skipped with one line when no command plugin is found (upstream.ts)
  * Writes test/bench/results/<mode>.json and .md; a full run also writes test/bench/scale.svg
@@ -36,7 +36,7 @@ import { directRun, type DirectResult } from "./direct";
 import { BenchStack, engineBinDir, REPO_ROOT, tail, type CliRun } from "./engine";
 import { probe, type ProbeResult } from "./probe";
 import { renderMarkdown, renderSvg, updateBenchmarksMd } from "./report";
-import { parseSizes, resourcesOf, runVersus, type Versus, type VersusCycle } from "./versus";
+import { parseSizes, resourcesOf, runVersus, SIDE_CONFIG, type Versus, type VersusCycle } from "./versus";
 import { findUpstream } from "./upstream";
 import { loadCost, type LoadCost } from "./loadcost";
 
@@ -55,7 +55,7 @@ export interface Options {
   /** Sizes (hosts, namespaces) of the remote.Command comparison, and its runs. */
   vs: Array<[number, number]>;
   vsRuns: number;
-  /** Also run the namespace scale with NodeNetwork({ compact: true }). */
+  /** Also run the namespace scale with NodeNetwork's default compact form (besides `compact: false`). */
   compactScale: boolean;
   /** Run every node with NODE_DISABLE_COMPILE_CACHE=1 (to measure what the compile cache saves). */
   noCompileCache: boolean;
@@ -87,7 +87,7 @@ export interface Counted<T> {
 export interface ScalePoint {
   hosts: number;
   namespaces: number;
-  /** NodeNetwork({ compact: true }) instead of the expanded resources. */
+  /** NodeNetwork's default compact form instead of the expanded resources (`compact: false`). */
   compact?: boolean;
   resources: number;
   floor: Array<Counted<FloorResult>>;
@@ -108,7 +108,7 @@ export interface Results {
   engine: EngineCycle[];
   empty: EngineCycle[];
   scaleNs: ScalePoint[];
-  /** The namespace scale with NodeNetwork({ compact: true }). */
+  /** The namespace scale with NodeNetwork's default compact form (scaleNs: `compact: false`). */
   scaleNsCompact?: ScalePoint[];
   scaleHosts: ScalePoint[];
   versus?: Versus;
@@ -315,7 +315,7 @@ async function main(): Promise<void> {
           const m = counter.mark();
           sp.floor.push({ r: await floorRun(p), ssh: counter.since(m) });
           check();
-          sp.engine.push(await engineCycle(stack, counter, h, n, sp.resources, false, {}, compact ? { compact: "true" } : {}));
+          sp.engine.push(await engineCycle(stack, counter, h, n, sp.resources, false, {}, compact ? SIDE_CONFIG.compact : SIDE_CONFIG.expanded));
           const c = sp.engine[sp.engine.length - 1];
           log(`scale ${h} host(s) × ${n} ns${compact ? " compact" : ""} (${sp.resources} resources) run ${run}/${runs}: up ${secs(c.up.ms)}, destroy ${secs(c.destroy.ms)}, floor ${secs(sp.floor[sp.floor.length - 1].r.up.ms)}`);
         }
@@ -384,11 +384,12 @@ async function main(): Promise<void> {
 
 /**
  * up (+ preview, refresh) + destroy of a bench stack at H hosts × N namespaces; destroy runs even
- * when up failed. `extra` is more stack config (compact); `withState` reads the checkpoint after up.
+ * when up failed. `extra` is more stack config: by default `compact: false`, the expanded resources
+ * that the floor (topology.ts) replays command by command; `withState` reads the checkpoint after up.
  */
 async function engineCycle(
   stack: BenchStack, counter: SshdCounter, hosts: number, namespaces: number, resources: number, full: boolean,
-  env: Record<string, string> = {}, extra: Record<string, string | number> = {}, withState = false,
+  env: Record<string, string> = {}, extra: Record<string, string | number> = SIDE_CONFIG.expanded, withState = false,
 ): Promise<EngineCycle & { state?: VersusCycle["state"] }> {
   stack.configure({ lab: BENCH_LAB.name, labIndex: BENCH_LAB.index, hosts, namespaces, ...extra });
   const up = await stack.run(["up", "--yes", "--skip-preview"], counter, undefined, env);

@@ -12,13 +12,14 @@ import type { ClusterTestConfig } from "./cluster/config";
  * deleteBeforeReplace keeps the create from taking over the old object that the old instance's
  * delete then removes, and only replaceWith brings back what the kernel took away with the
  * namespace (its veth end, its default route) or with the bridge (the veth's and the VXLAN
- * device's ports). One node, one namespace (a one-node Cluster: its NodeNetwork and nothing else;
- * then in vxlan mode with compact namespaces). Own lab "rp" (index 92,
+ * device's ports). One node, one namespace (a one-node Cluster: its NodeNetwork and nothing else,
+ * expanded with `compact: false` so that the namespace, veth pair and route are resources of their
+ * own; then in vxlan mode with the default compact namespaces). Own lab "rp" (index 92,
  * 10.250.92.0/24); after.always destroys the stack and downs the lab. Steps build on each other.
  */
 const { name: LAB, index: INDEX } = testLab("rp", 92);
 const config: ClusterTestConfig = {
-  lab: LAB, args: { mode: "routes" },
+  lab: LAB, args: { mode: "routes", compact: false },
   nodes: [{ name: "n1", vm: 1, subnet: "172.16.0.0/24", namespaces: [{ name: "NS1", address: "172.16.0.2" }] }],
 };
 const GATEWAY = "172.16.0.1";
@@ -102,7 +103,7 @@ test.serial("4. destroy leaves the host as it was", async (t) => {
 
 test.serial("5. vxlan mode, compact: up --replace of the Bridge puts the VXLAN device and the BridgedNamespace's veth on the new one; destroy restores the host", async (t) => {
   if (completed < 4) return t.fail("step 4 did not complete");
-  await setCluster(stack!, { ...config, args: { mode: "vxlan", subnet: "172.16.0.0/24", compact: true } });
+  await setCluster(stack!, { ...config, args: { mode: "vxlan", subnet: "172.16.0.0/24" } }); // compact, the default
   if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"]), "pulumi up (vxlan, compact)")) return;
   await assertNetwork(t, "after up (vxlan, compact)");
   if (await replaceAndCheck(t, "c-n1-bridge", 3)) {

@@ -23,7 +23,8 @@ const node = (k: number) => ({
   namespaces: [{ name: "NS1", address: `172.16.20.${10 * (k + 1) + 1}` }, { name: "NS2", address: `172.16.20.${10 * (k + 1) + 2}` }],
 });
 const config = (n: number): ClusterTestConfig =>
-  ({ lab: LAB, args: { mode: "vxlan", subnet: "172.16.20.0/24", vni: 42 }, nodes: Array.from({ length: n }, (_, k) => node(k)) });
+  // compact: false: the recorded fixtures hold the expanded resources (namespace, veth pair, route each).
+  ({ lab: LAB, args: { mode: "vxlan", subnet: "172.16.20.0/24", vni: 42, compact: false }, nodes: Array.from({ length: n }, (_, k) => node(k)) });
 
 let stack: TestStack | undefined;
 const st = () => {

@@ -8,7 +8,7 @@ import { pingFrom, snapshots, type HostSnapshot } from "../helpers/snapshot";
 
 /**
  * Parallel load through the real engine: the bench stack (test/bench/stack) with 2 hosts ×
- * 25 namespaces on one bridge each (161 resources), brought up and destroyed repeatedly at
+ * 25 namespaces on one bridge each (161 resources, `compact: false`), brought up and destroyed repeatedly at
  * the engine's default parallelism and at `--parallel 32`, on this file's own lab "load"
  * (index 17, LAN 10.250.17.0/24). Each cycle: `up` succeeds; every namespace exists with its
  * address; a sample of namespaces reaches the other host's namespaces and its LAN IP; the
@@ -117,7 +117,8 @@ test.before(async (t) => {
   lab = await labUp({ name: LAB, index: LAB_INDEX, nodes: HOSTS });
   const binDir = await engineBinDir();
   stack = await TestStack.create(STACK, { projectDir: PROJECT_DIR, binDir, passphrase: `load-${process.pid}` });
-  for (const [k, v] of [["lab", LAB], ["labIndex", String(LAB_INDEX)], ["hosts", String(HOSTS)], ["namespaces", String(NAMESPACES)]]) {
+  // compact false: the load is the expanded form, 3 resources per namespace (NETWORK_RESOURCES), not the default's one.
+  for (const [k, v] of [["lab", LAB], ["labIndex", String(LAB_INDEX)], ["hosts", String(HOSTS)], ["namespaces", String(NAMESPACES)], ["compact", "false"]]) {
     const r = await st().run(["config", "set", k, v]);
     if (r.code !== 0) throw new Error(`pulumi config set ${k} failed: ${r.stderr}`);
   }

@@ -4,6 +4,7 @@
  *   labIndex    optional: the lab's index, checked against the lab's record
  *   hosts       H, how many of the lab's VMs to build on (0 = an empty program: engine overhead)
  *   namespaces  N, namespaces per host
+ *   compact     optional: NodeNetwork's `compact` (unset: its default, compact; false: expanded)
  * Per host (the topology of test/bench/topology.ts, the two-node tutorial at H=2, N=2):
  * a NodeNetwork: bridge br0, NS1..NSn on veth pairs with default routes, a route to every
  * other host's subnet, MASQUERADE and ip_forward. No Ping resources.
@@ -18,8 +19,9 @@ import { benchHosts } from "../hosts";
 
 export = async () => {
   const { config, hosts, namespaces, vms, privateKey, subnet } = await benchHosts("bench stack");
-  // One BridgedNamespace per namespace instead of NetNamespace + VethPair + Route.
-  const compact = config.getBoolean("compact") ?? false;
+  // Unset: NodeNetwork as a user writes it (the default, one BridgedNamespace per namespace);
+  // false: NetNamespace + VethPair + Route per namespace.
+  const compact = config.getBoolean("compact");
 
   vms.forEach((vm, k) => {
     new NodeNetwork(`h${k + 1}`, {
@@ -31,5 +33,6 @@ export = async () => {
     });
   });
 
-  return { hosts, namespaces, compact, resources: hosts * (1 + (compact ? 1 : 3) * namespaces + Math.max(hosts - 1, 0) + 2 + 2) }; // + 2 FORWARD rules
+  const compacted = compact ?? true;
+  return { hosts, namespaces, compact: compacted, resources: hosts * (1 + (compacted ? 1 : 3) * namespaces + Math.max(hosts - 1, 0) + 2 + 2) }; // + 2 FORWARD rules
 };

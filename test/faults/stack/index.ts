@@ -41,6 +41,7 @@ export = async () => {
       })),
       peers: vms.flatMap((other, j) => (j === k ? [] : [{ subnet: subnet(j), via: other.lanIp }])),
       ipForward,
+      compact: false, // the expanded resources: runs are killed among their many steps (hostOffset updates every VethPair)
     });
   });
   return { resources: hosts * (1 + 3 * namespaces + Math.max(hosts - 1, 0) + 1 + (ipForward ? 1 : 0)) };
