@@ -1,4 +1,4 @@
-import test from "ava";
+import test, { type ExecutionContext } from "ava";
 import { labDown, labUp, vmExec, type Lab, type LabVmInfo } from "../../provider/lab";
 import { recordPath } from "../../provider/state/record";
 import { engineBinDir, ok, type TestStack } from "../helpers/pulumi";
@@ -8,8 +8,8 @@ import type { ClusterTestConfig } from "./cluster/config";
 
 /**
  * A stack built with NodeNetwork's expanded form (compact: false: NetNamespace + VethPair + Route
- * per namespace, the default before compact) switched to the compact form (one BridgedNamespace per
- * namespace, the default now) and back, through the real engine: the preview shows the resources
+ * per namespace, the default before compact), then with compact unset (the default now: one
+ * BridgedNamespace per namespace, what an upgraded stack gets) and back, through the real engine: the preview shows the resources
  * changing form, the up takes the kernel objects over in place (the same namespaces and veth
  * devices, not recreated), the old resources' deletes leave them alone, and destroy restores the hosts.
  * Own lab "cs" (index 94, 10.250.94.0/24).
@@ -27,7 +27,8 @@ const node = (k: number) => ({
   name: `n${k + 1}`, vm: k + 1, subnet: `172.16.${k}.0/24`,
   namespaces: NAMESPACES.map((name, j) => ({ name, address: `172.16.${k}.${j + 2}` })),
 });
-const config = (compact: boolean): ClusterTestConfig => ({ lab: LAB, args: { mode: "routes", compact }, nodes: [node(0), node(1)] });
+/** compact unset: NodeNetwork's default (compact), what an upgraded stack gets. */
+const config = (compact?: boolean): ClusterTestConfig => ({ lab: LAB, args: { mode: "routes", ...(compact === undefined ? {} : { compact }) }, nodes: [node(0), node(1)] });
 
 /** Per VM and namespace: the namespace's inode and both veth ends' interface indexes (all change if recreated). */
 async function identity(vm: LabVmInfo): Promise<string[]> {
@@ -66,24 +67,35 @@ test.serial("1. the expanded form (compact: false): up, full ping matrix", async
   completed = 1;
 });
 
-test.serial("2. switched to compact: the preview shows each namespace's three resources giving way to one BridgedNamespace, nothing else", async (t) => {
-  if (completed < 1) return t.fail("step 1 did not complete");
-  await setCluster(stack!, config(true));
-  const pv = await stack!.run(["preview", "--diff"]);
-  if (!ok(t, pv, "pulumi preview --diff (compact)")) return;
+/** Per namespace, what each form registers: one BridgedNamespace, or a NetNamespace, a VethPair and a default Route. */
+function forms(): { compact: string[]; expanded: string[] } {
   const names = ["n1", "n2"].flatMap((n) => NAMESPACES.map((ns) => `c-${n}-${ns}`)).sort();
-  t.deepEqual(changesOf(pv.stdout), {
-    create: names.map((b) => `BridgedNamespace ${b}`),
-    delete: [...names.map((b) => `NetNamespace ${b}`), ...names.map((b) => `Route ${b}-default`), ...names.map((b) => `VethPair ${b}-veth`)].sort(),
-  });
-  completed = 2;
-});
+  return {
+    compact: names.map((b) => `BridgedNamespace ${b}`),
+    expanded: [...names.map((b) => `NetNamespace ${b}`), ...names.map((b) => `Route ${b}-default`), ...names.map((b) => `VethPair ${b}-veth`)].sort(),
+  };
+}
 
-test.serial("3. up takes the objects over in place: same namespaces and veths, new marks and records, pings answer", async (t) => {
-  if (completed < 2) return t.fail("step 2 did not complete");
-  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (compact)")) return;
+/**
+ * Switch form: the preview shows exactly the new form's resources created and the old one's deleted;
+ * up then leaves the same namespaces and veths (nothing recreated), and every ping answers.
+ */
+async function switchForm(t: ExecutionContext, compact: boolean | undefined): Promise<boolean> {
+  const what = `compact: ${compact ?? "the default"}`;
+  await setCluster(stack!, config(compact));
+  const pv = await stack!.run(["preview", "--diff"]);
+  if (!ok(t, pv, `pulumi preview --diff (${what})`)) return false;
+  const f = forms();
+  t.deepEqual(changesOf(pv.stdout), compact ?? true ? { create: f.compact, delete: f.expanded } : { create: f.expanded, delete: f.compact });
+  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), `pulumi up (${what})`)) return false;
   t.deepEqual((await Promise.all(lab!.vms.map(identity))).flat(), identities, "nothing was recreated");
-  assertPings(t, await pingMatrix(lab!, config(true)), "after the switch");
+  assertPings(t, await pingMatrix(lab!, config(compact)), what);
+  return true;
+}
+
+test.serial("2. compact left unset (the default now, as on upgrade): each namespace's three resources give way to one BridgedNamespace, which takes the objects over in place", async (t) => {
+  if (completed < 1) return t.fail("step 1 did not complete");
+  if (!(await switchForm(t, undefined))) return;
   const state = await stack!.exportState();
   const kinds = state.resources.map((r) => r.type.split(":").pop());
   t.false(kinds.some((k) => k === "NetNamespace" || k === "VethPair"), "no expanded resources left in the state");
@@ -96,29 +108,20 @@ test.serial("3. up takes the objects over in place: same namespaces and veths, n
     t.regex(await routeRecord(vm), /\/BridgedNamespace\/c-n\d-NS1$/, `${vm.name}: the default route's record is the BridgedNamespace's`);
   }
   if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes (compact)")) return;
-  completed = 3;
+  completed = 2;
 });
 
-test.serial("4. and back to compact: false: the expanded resources take the objects over in place again", async (t) => {
-  if (completed < 3) return t.fail("step 3 did not complete");
-  await setCluster(stack!, config(false));
-  const pv = await stack!.run(["preview", "--diff"]);
-  if (!ok(t, pv, "pulumi preview --diff (expanded again)")) return;
-  const ch = changesOf(pv.stdout);
-  t.deepEqual(Object.keys(ch).sort(), ["create", "delete"]);
-  t.is(ch.delete.length, 4);
-  t.is(ch.create.length, 12);
-  if (!ok(t, await stack!.run(["up", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi up (expanded again)")) return;
-  t.deepEqual((await Promise.all(lab!.vms.map(identity))).flat(), identities, "nothing was recreated");
-  assertPings(t, await pingMatrix(lab!, config(false)), "back to expanded");
+test.serial("3. and back to compact: false: the expanded resources take the objects over in place again", async (t) => {
+  if (completed < 2) return t.fail("step 2 did not complete");
+  if (!(await switchForm(t, false))) return;
   for (const vm of lab!.vms) {
     t.regex(await routeRecord(vm), /\/Route\/c-n\d-NS1-default$/, `${vm.name}: the default route's record is the Route's again`);
   }
-  completed = 4;
+  completed = 3;
 });
 
-test.serial("5. refresh reads the truth, no drift; destroy leaves every host as it was", async (t) => {
-  if (completed < 4) return t.fail("step 4 did not complete");
+test.serial("4. refresh reads the truth, no drift; destroy leaves every host as it was", async (t) => {
+  if (completed < 3) return t.fail("step 3 did not complete");
   if (!ok(t, await stack!.run(["refresh", "--yes", "--skip-preview"]), "pulumi refresh")) return;
   if (!ok(t, await stack!.run(["preview", "--expect-no-changes"]), "pulumi preview --expect-no-changes")) return;
   if (!ok(t, await stack!.run(["destroy", "--yes", "--skip-preview"], { timeoutMs: 10 * 60_000 }), "pulumi destroy")) return;
