@@ -102,12 +102,22 @@ export function defineResource<S extends z.ZodObject, O extends object, I extend
   };
 
   /** Create found objects under its names: take over, bring to spec, replace, adopt or refuse (takeover.ts). */
-  const settle = async (c: ResolvedConnection, i: I, cause: unknown, inherited?: string): Promise<O> => {
+  const settle = async (c: ResolvedConnection, i: I, cause: unknown): Promise<O> => {
     const look = await def.look!(c, i);
     const mine = markFor(i);
-    const v = judge(look, i as unknown as Props, mine, i.adopt === true, (live) => differences(live, i as unknown as Props, equal, fieldKeys), predecessorsOf(i.owner).map(markOf));
+    const judged = (l: typeof look) => judge(l, i as unknown as Props, mine, i.adopt === true, (live) => differences(live, i as unknown as Props, equal, fieldKeys), predecessorsOf(i.owner).map(markOf));
+    let v = judged(look);
+    let inherited = "";
+    if (v.act === "inherit") {
+      // Re-mark a predecessor's objects, then judge them as our own leftovers: what was found, with
+      // the marks just written (the steps fail the script if one does not take; no second look).
+      await run(c, markScript(def.markSteps!(i, mine, look)));
+      inherited = `${v.note}; `;
+      v = judged({ ...look, objects: look.objects.map((o) => (o.missing ? o : { ...o, mark: mine })) });
+    }
+    if (v.act === "inherit") throw new Error(`${def.kind} create ${def.idOf(i)} on ${targetOf(c)}: the objects still carry a predecessor's mark after re-marking them`);
     const live = look.live as O;
-    const note = (n: string) => (inherited ? `${inherited}; ${n}` : n);
+    const note = (n: string) => inherited + n;
     switch (v.act) {
       case "create":
         if (cause instanceof SshExecError || cause instanceof ExistsError) return def.create(c, i, mine); // gone meanwhile
@@ -124,11 +134,6 @@ export function defineResource<S extends z.ZodObject, O extends object, I extend
       case "mark":
         await run(c, markScript(def.markSteps!(i, mine, look)));
         return { ...live, takeover: note(v.note) };
-      case "inherit": {
-        if (inherited) throw new Error(`${def.kind} create ${def.idOf(i)} on ${targetOf(c)}: the objects still carry a predecessor's mark after re-marking them`);
-        await run(c, markScript(def.markSteps!(i, mine, look)));
-        return settle(c, i, cause, v.note); // now ours: taken over as it is, or brought to spec
-      }
     }
   };
 
