@@ -93,13 +93,6 @@ export function engineBinDir(): Promise<string> {
 /** Commands that take --config-file (the `stack ...` family does not). */
 const TAKES_CONFIG_FILE = new Set(["preview", "up", "refresh", "destroy", "config"]);
 
-/**
- * One stack of a project (the root one unless `projectDir` says otherwise), in its own
- * backend: the one stack wrapper the tests share. Its config file lives in the temp dir,
- * not next to Pulumi.yaml: `stack init` runs in a scratch copy of the project (same name,
- * same backend), every later command passes --config-file. So a run leaves no
- * Pulumi.<stack>.yaml in the repo, even when it crashes.
- */
 /** A resource in `pulumi stack export`. */
 export interface StateResource {
   urn: string;
@@ -117,6 +110,13 @@ export interface ExportedState {
   text: string;
 }
 
+/**
+ * One stack of a project (the root one unless `projectDir` says otherwise), in its own
+ * backend: the one stack wrapper the tests share. Its config file lives in the temp dir,
+ * not next to Pulumi.yaml: `stack init` runs in a scratch copy of the project (same name,
+ * same backend), every later command passes --config-file. So a run leaves no
+ * Pulumi.<stack>.yaml in the repo, even when it crashes.
+ */
 export class TestStack {
   /** Every command run, in order, with its time. */
   readonly history: Array<{ args: string[]; code: number; ms: number }> = [];
