@@ -68,7 +68,8 @@ export const bridgedNamespaceProvider = defineResource({
       .step(addrAdd(ns, i.nsVeth, i.address))
       .step(linkSetUp(undefined, i.hostVeth))
       .step(linkSetUp(ns, i.nsVeth));
-    if (i.gateway) s.step(routeAdd(ns, defaultRoute(i))).step(recordWrite(routeRecord(i), mark), recordRemove(routeRecord(i)));
+    const rec = routeRecord(i);
+    if (i.gateway) s.step(routeAdd(ns, defaultRoute(i))).step(recordWrite(rec, mark), recordRemove(rec));
     const live = await show(s, i, c);
     return { mac: live.ns?.mac ?? "", hostMac: live.host?.mac ?? "" };
   },
@@ -118,7 +119,8 @@ export const bridgedNamespaceProvider = defineResource({
     const s = new Script().deleteIfOwned(ownedLinkProbe(undefined, state.hostVeth, mark), linkDel(undefined, state.hostVeth));
     s.deleteIfOwned(ownedLinkProbe(state.name, "lo", mark), netnsDel(state.name));
     // The default route went with the namespace; its record, if ours (state from before records: none).
-    await run(c, s.deleteIfOwned(recordMarkIs(routeRecord(state), mark), recordRemove(routeRecord(state))).toString());
+    const rec = routeRecord(state);
+    await run(c, s.deleteIfOwned(recordMarkIs(rec, mark), recordRemove(rec)).toString());
   },
 });
 
